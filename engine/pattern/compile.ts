@@ -1,0 +1,78 @@
+import { CaretakerError } from "../errors.ts";
+import { isPlainObject, validatePattern } from "./validate.ts";
+import { compileValues, type CompiledValues } from "./values.ts";
+
+/** An EventBridge event pattern as parsed JSON. */
+export type EventPattern = Record<string, unknown>;
+
+/**
+ * One constrained field of a branch. `name` is the field's path joined with "." the way
+ * event-ruler flattens it, so `{"detail": {"state": …}}` and `{"detail.state": …}` are one field.
+ */
+export interface CompiledField extends CompiledValues {
+  name: string;
+  /** Set by the registry that assigns every distinct name a slot in the flattened event. */
+  slot: number;
+  /** The field lies outside every $or, so each branch of its pattern carries it. */
+  common: boolean;
+}
+
+/**
+ * A pattern after $or expansion: it matches when any branch matches. Branch fields are
+ * sorted by name because that is the order event-ruler evaluates them in, which decides
+ * which array element an `exists: false` check is relative to.
+ */
+export interface CompiledPattern {
+  branches: CompiledField[][];
+  names: string[];
+}
+
+type Field = Omit<CompiledField, "slot">;
+
+function expand(obj: Record<string, unknown>, prefix: string, insideOr: boolean): Field[][] {
+  let branches: Field[][] = [[]];
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === "$or" && Array.isArray(value)) {
+      const alternatives = value.flatMap((alt) => expand(alt as Record<string, unknown>, prefix, true));
+      branches = branches.flatMap((b) => alternatives.map((alt) => [...b, ...alt]));
+      continue;
+    }
+    const name = prefix === "" ? key : `${prefix}.${key}`;
+    if (Array.isArray(value)) {
+      const field: Field = { name, common: !insideOr, ...compileValues(value) };
+      for (const b of branches) b.push(field);
+    } else if (isPlainObject(value)) {
+      const inner = expand(value, name, insideOr);
+      branches = branches.flatMap((b) => inner.map((i) => [...b, ...i]));
+    }
+  }
+  return branches;
+}
+
+/**
+ * Parses and validates a pattern (an object, or its JSON text) and compiles it into
+ * branches of field predicates. Throws a CaretakerError listing every problem when
+ * EventBridge would reject it.
+ *
+ * @example
+ * compilePattern({ source: ["aws.ec2"] }).branches[0][0].name; // "source"
+ */
+export function compilePattern(pattern: unknown): CompiledPattern {
+  let parsed = pattern;
+  if (typeof pattern === "string") {
+    try {
+      parsed = JSON.parse(pattern);
+    } catch (e) {
+      throw new CaretakerError(`event pattern is not valid JSON: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const problems = validatePattern(parsed);
+  if (problems.length > 0) throw new CaretakerError(`invalid event pattern:\n${problems.join("\n")}`);
+  const branches = expand(parsed as EventPattern, "", false).map((fields) =>
+    fields
+      .map((f) => ({ ...f, slot: -1 }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  );
+  const names = [...new Set(branches.flat().map((f) => f.name))];
+  return { branches, names };
+}

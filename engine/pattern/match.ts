@@ -1,0 +1,99 @@
+import { compilePattern, type CompiledField, type CompiledPattern } from "./compile.ts";
+import { FlatEvent, NameRegistry, mergeMemberships, type Membership } from "./flatten.ts";
+
+/**
+ * Patterns compiled against one shared name registry, so an event is flattened once and
+ * every pattern of the set reads the same buffer.
+ */
+export class CompiledSet {
+  readonly registry = new NameRegistry();
+  readonly patterns: CompiledPattern[] = [];
+  private flat: FlatEvent | undefined;
+
+  /** Adds a pattern (validated on the way) and returns its index in the set. */
+  add(pattern: unknown): number {
+    const compiled = compilePattern(pattern);
+    for (const branch of compiled.branches) {
+      for (const field of branch) field.slot = this.registry.slotOf(field.name);
+    }
+    this.flat = undefined;
+    this.patterns.push(compiled);
+    return this.patterns.length - 1;
+  }
+
+  /** Flattens `event` into the set's buffer and returns it. */
+  load(event: unknown): FlatEvent {
+    this.flat ??= new FlatEvent(this.registry);
+    this.flat.load(event);
+    return this.flat;
+  }
+}
+
+function matchFields(fields: CompiledField[], index: number, flat: FlatEvent, membership: Membership): boolean {
+  if (index === fields.length) return true;
+  const field = fields[index]!;
+  const slot = field.slot;
+  const count = flat.count(slot);
+  if (count > 0) {
+    const values = flat.values[slot]!;
+    const memberships = flat.memberships[slot]!;
+    for (let i = 0; i < count; i++) {
+      const merged = mergeMemberships(membership, memberships[i]!);
+      if (merged === undefined) continue;
+      if (field.test(values[i]) && matchFields(fields, index + 1, flat, merged)) return true;
+    }
+  }
+  if (field.absent) {
+    // Absent means no value of that name in the array elements chosen so far.
+    for (let i = 0; i < count; i++) {
+      if (mergeMemberships(membership, flat.memberships[slot]![i]!) !== undefined) return false;
+    }
+    return matchFields(fields, index + 1, flat, membership);
+  }
+  return false;
+}
+
+/**
+ * Whether a compiled pattern matches the event currently loaded in `flat`.
+ *
+ * @example
+ * const set = new CompiledSet();
+ * const i = set.add({ source: ["aws.ec2"] });
+ * matchesLoaded(set.patterns[i], set.load({ source: "aws.ec2" })); // true
+ */
+export function matchesLoaded(pattern: CompiledPattern, flat: FlatEvent): boolean {
+  for (const branch of pattern.branches) {
+    if (matchFields(branch, 0, flat, null)) return true;
+  }
+  return false;
+}
+
+const cache = new WeakMap<object, { set: CompiledSet; index: number }>();
+
+function compiledFor(pattern: unknown): { set: CompiledSet; index: number } {
+  if (typeof pattern === "object" && pattern !== null) {
+    const hit = cache.get(pattern);
+    if (hit) return hit;
+  }
+  const set = new CompiledSet();
+  const entry = { set, index: set.add(pattern) };
+  if (typeof pattern === "object" && pattern !== null) cache.set(pattern, entry);
+  return entry;
+}
+
+/**
+ * Whether `event` matches the EventBridge event pattern `pattern` (an object or its JSON
+ * text), with EventBridge's semantics for every documented operator, arrays, `$or`, and
+ * array consistency. Throws a CaretakerError when EventBridge would reject the pattern.
+ * Compiled patterns are cached per pattern object, so do not mutate a pattern after use.
+ *
+ * @example
+ * matchesPattern(
+ *   { source: ["aws.ec2"], detail: { state: ["stopped", "stopping"] } },
+ *   { source: "aws.ec2", detail: { state: "stopped" } },
+ * ); // true
+ */
+export function matchesPattern(pattern: unknown, event: unknown): boolean {
+  const { set, index } = compiledFor(pattern);
+  return matchesLoaded(set.patterns[index]!, set.load(event));
+}
