@@ -21,11 +21,11 @@ interface FakeSnapshot {
   start: string;
 }
 
-interface Output {
+type Output = {
   deleted: string[];
   kept: number;
   skipped: Array<{ snapshotId: string; reason: string }>;
-}
+};
 
 type Reply = { status: number; xml: string };
 type DeleteScript = (id: string, attempt: number) => Reply | undefined | Promise<Reply | undefined>;

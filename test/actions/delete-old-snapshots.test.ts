@@ -17,11 +17,11 @@ const ec2 = new EC2Client({});
 const DAY = 86_400_000;
 const MANAGED = { "caretaker:managed": "true" };
 
-interface Output {
+type Output = {
   deleted: string[];
   kept: number;
   skipped: Array<{ snapshotId: string; reason: string }>;
-}
+};
 
 function run(params: Record<string, unknown>, ctx: ActionContext): Promise<Output> {
   return deleteOldSnapshots.run(params as never, ctx) as Promise<Output>;

@@ -88,7 +88,7 @@ describe("snapshot-volumes", () => {
   });
 
   it("skips an instance without the required tag, or with another value", async () => {
-    for (const tags of [{}, { AutoSnapshot: "false" }]) {
+    for (const tags of [{}, { AutoSnapshot: "false" }] as Array<Record<string, string>>) {
       const vm = await launch(tags);
       const ctx = testContext();
       const out = await run({ instance: vm.id, "require-tags": { AutoSnapshot: "true" } }, ctx);
