@@ -21,7 +21,10 @@ export interface PermissionGrant {
  */
 export type StaticParams<P> = { [K in keyof P]?: P[K] | undefined };
 
-export interface ActionMeta<S extends JSONSchema> {
+/** Param type of a schema. if/then/else and not are checked at run time by ajv, not typed (they blow up the type checker). */
+export type ParamsOf<S extends JSONSchema> = FromSchema<S, { parseNotKeyword: false; parseIfThenElseKeywords: false }>;
+
+export interface ActionMeta<S extends JSONSchema, P = ParamsOf<S>> {
   /** kebab-case; equals the file name under actions/. */
   type: string;
   description: string;
@@ -29,7 +32,7 @@ export interface ActionMeta<S extends JSONSchema> {
   /** JSON Schema of `with`; the TypeScript type of the params is derived from it. */
   params: S;
   /** Least-privilege access for the given (static) params. */
-  permissions(params: StaticParams<FromSchema<S>>, ctx: PermissionContext): PermissionGrant[];
+  permissions(params: StaticParams<P>, ctx: PermissionContext): PermissionGrant[];
   /** A sample `with` block shown in docs and checked by meta-tests. */
   example: Record<string, unknown>;
 }
@@ -60,14 +63,14 @@ export interface ActionContext {
 
 export type ActionOutput = Record<string, unknown>;
 
-export interface ActionDefinition<S extends JSONSchema = JSONSchema> {
-  meta: ActionMeta<S>;
-  run(params: FromSchema<S>, ctx: ActionContext): Promise<ActionOutput>;
+export interface ActionDefinition<S extends JSONSchema = JSONSchema, P = ParamsOf<S>> {
+  meta: ActionMeta<S, P>;
+  run(params: P, ctx: ActionContext): Promise<ActionOutput>;
 }
 
 /** An action with its param type erased, as the registry holds it. */
 export interface AnyAction {
-  meta: ActionMeta<JSONSchema> & { params: Record<string, unknown> };
+  meta: ActionMeta<JSONSchema, Record<string, unknown>> & { params: Record<string, unknown> };
   run(params: never, ctx: ActionContext): Promise<ActionOutput>;
 }
 
@@ -83,7 +86,7 @@ export type ActionRegistry = ReadonlyMap<string, AnyAction>;
  *   async run(params, ctx) { ... },
  * });
  */
-export function defineAction<const S extends JSONSchema>(definition: ActionDefinition<S>): AnyAction {
+export function defineAction<const S extends JSONSchema, P = ParamsOf<S>>(definition: ActionDefinition<S, P>): AnyAction {
   return definition as unknown as AnyAction;
 }
 

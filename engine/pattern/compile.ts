@@ -13,6 +13,10 @@ export interface CompiledField extends CompiledValues {
   name: string;
   /** Set by the registry that assigns every distinct name a slot in the flattened event. */
   slot: number;
+  /** Name and values as canonical text: equal keys mean equal tests, evaluated once per event. */
+  key: string;
+  /** Set by the compiled set; fields with equal `key` share one. */
+  testId: number;
   /** The field lies outside every $or, so each branch of its pattern carries it. */
   common: boolean;
 }
@@ -27,7 +31,7 @@ export interface CompiledPattern {
   names: string[];
 }
 
-type Field = Omit<CompiledField, "slot">;
+type Field = Omit<CompiledField, "slot" | "testId">;
 
 function expand(obj: Record<string, unknown>, prefix: string, insideOr: boolean): Field[][] {
   let branches: Field[][] = [[]];
@@ -39,7 +43,9 @@ function expand(obj: Record<string, unknown>, prefix: string, insideOr: boolean)
     }
     const name = prefix === "" ? key : `${prefix}.${key}`;
     if (Array.isArray(value)) {
-      const field: Field = { name, common: !insideOr, ...compileValues(value) };
+      const { test, absent, exact } = compileValues(value);
+      // One literal with a fixed property order keeps every field the same hidden class.
+      const field: Field = { name, key: `${name}\u0000${JSON.stringify(value)}`, common: !insideOr, test, absent, exact };
       for (const b of branches) b.push(field);
     } else if (isPlainObject(value)) {
       const inner = expand(value, name, insideOr);
@@ -70,7 +76,9 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   if (problems.length > 0) throw new CaretakerError(`invalid event pattern:\n${problems.join("\n")}`);
   const branches = expand(parsed as EventPattern, "", false).map((fields) =>
     fields
-      .map((f) => ({ ...f, slot: -1 }))
+      .map((f): CompiledField => ({
+        name: f.name, key: f.key, common: f.common, test: f.test, absent: f.absent, exact: f.exact, slot: -1, testId: -1,
+      }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   );
   const names = [...new Set(branches.flat().map((f) => f.name))];

@@ -65,13 +65,23 @@ export class FlatEvent {
   private nextArrayId = 0;
   private readonly stamps: Uint32Array;
   private readonly counts: Int32Array;
+  private readonly trackedStamps: Uint32Array;
+  private readonly resultStamps: Uint32Array;
+  private readonly results: Uint8Array;
   readonly values: unknown[][];
   readonly memberships: Membership[][];
 
-  constructor(private readonly registry: NameRegistry) {
+  /** `tests` is how many distinct field tests may cache their outcome per event. */
+  constructor(
+    private readonly registry: NameRegistry,
+    tests: number,
+  ) {
     const n = registry.size;
     this.stamps = new Uint32Array(n);
     this.counts = new Int32Array(n);
+    this.trackedStamps = new Uint32Array(n);
+    this.resultStamps = new Uint32Array(tests);
+    this.results = new Uint8Array(tests);
     this.values = Array.from({ length: n }, () => []);
     this.memberships = Array.from({ length: n }, () => []);
   }
@@ -81,11 +91,31 @@ export class FlatEvent {
     return this.stamps[slot] === this.stamp ? this.counts[slot]! : 0;
   }
 
+  /**
+   * Whether some value under `slot` sits in an array element that matters for array
+   * consistency; when not, a field's outcome does not depend on the other fields.
+   */
+  tracked(slot: number): boolean {
+    return this.trackedStamps[slot] === this.stamp;
+  }
+
+  /** The cached outcome of test `id` for this event: 0 unknown, 1 true, 2 false. */
+  result(id: number): number {
+    return this.resultStamps[id] === this.stamp ? this.results[id]! : 0;
+  }
+
+  remember(id: number, outcome: boolean): void {
+    this.resultStamps[id] = this.stamp;
+    this.results[id] = outcome ? 1 : 2;
+  }
+
   /** Replaces the buffer's content with the leaves of `event`. */
   load(event: unknown): void {
     this.stamp = (this.stamp + 1) >>> 0;
     if (this.stamp === 0) {
       this.stamps.fill(0);
+      this.trackedStamps.fill(0);
+      this.resultStamps.fill(0);
       this.stamp = 1;
     }
     this.nextArrayId = 0;
@@ -99,6 +129,7 @@ export class FlatEvent {
       this.stamps[slot] = this.stamp;
       this.counts[slot] = 0;
     }
+    if (membership !== null) this.trackedStamps[slot] = this.stamp;
     const i = this.counts[slot]!++;
     this.values[slot]![i] = value;
     this.memberships[slot]![i] = membership;

@@ -8,13 +8,22 @@ import { FlatEvent, NameRegistry, mergeMemberships, type Membership } from "./fl
 export class CompiledSet {
   readonly registry = new NameRegistry();
   readonly patterns: CompiledPattern[] = [];
+  private readonly testIds = new Map<string, number>();
   private flat: FlatEvent | undefined;
 
   /** Adds a pattern (validated on the way) and returns its index in the set. */
   add(pattern: unknown): number {
     const compiled = compilePattern(pattern);
     for (const branch of compiled.branches) {
-      for (const field of branch) field.slot = this.registry.slotOf(field.name);
+      for (const field of branch) {
+        field.slot = this.registry.slotOf(field.name);
+        let id = this.testIds.get(field.key);
+        if (id === undefined) {
+          id = this.testIds.size;
+          this.testIds.set(field.key, id);
+        }
+        field.testId = id;
+      }
     }
     this.flat = undefined;
     this.patterns.push(compiled);
@@ -23,15 +32,35 @@ export class CompiledSet {
 
   /** Flattens `event` into the set's buffer and returns it. */
   load(event: unknown): FlatEvent {
-    this.flat ??= new FlatEvent(this.registry);
+    this.flat ??= new FlatEvent(this.registry, this.testIds.size);
     this.flat.load(event);
     return this.flat;
   }
 }
 
+/** A field whose values sit in no tracked array element: its outcome holds for every branch. */
+function plainOutcome(field: CompiledField, flat: FlatEvent): boolean {
+  const known = flat.result(field.testId);
+  if (known !== 0) return known === 1;
+  const slot = field.slot;
+  const count = flat.count(slot);
+  let outcome = count === 0 && field.absent;
+  if (count > 0) {
+    const values = flat.values[slot]!;
+    for (let i = 0; i < count && !outcome; i++) outcome = field.test(values[i]);
+  }
+  flat.remember(field.testId, outcome);
+  return outcome;
+}
+
 function matchFields(fields: CompiledField[], index: number, flat: FlatEvent, membership: Membership): boolean {
-  if (index === fields.length) return true;
-  const field = fields[index]!;
+  let field: CompiledField | undefined;
+  for (; ; index++) {
+    if (index === fields.length) return true;
+    field = fields[index]!;
+    if (flat.tracked(field.slot)) break;
+    if (!plainOutcome(field, flat)) return false;
+  }
   const slot = field.slot;
   const count = flat.count(slot);
   if (count > 0) {

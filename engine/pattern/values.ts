@@ -11,7 +11,7 @@ export interface CompiledValues {
   /** `{"exists": false}` is in the list. */
   absent: boolean;
   /** When every item is a plain string or number that an index can look up; else undefined. */
-  exact?: { strings: string[]; numbers: number[] };
+  exact: { strings: string[]; numbers: number[] } | undefined;
 }
 
 const never: ValueTest = () => false;
@@ -200,9 +200,5 @@ export function compileValues(values: readonly unknown[]): CompiledValues {
     });
   }
   const onlyExact = !absent && ips.length === 0 && literals.length === 0 && tests.length === (strings.length > 0 ? 1 : 0) + (numbers.length > 0 ? 1 : 0);
-  return {
-    test: anyOf(tests),
-    absent,
-    ...(onlyExact ? { exact: { strings, numbers } } : {}),
-  };
+  return { test: anyOf(tests), absent, exact: onlyExact ? { strings, numbers } : undefined };
 }

@@ -1,0 +1,8 @@
+import type { CliCommand } from "../command.ts";
+import { listCommand } from "./list.ts";
+import { runCommand } from "./run.ts";
+import { testCommand } from "./test.ts";
+import { validateCommand } from "./validate.ts";
+
+/** Every sub-command, in the order `caretaker --help` lists them. */
+export const commands: CliCommand[] = [validateCommand, testCommand, runCommand, listCommand];

@@ -1,0 +1,21 @@
+import { resolve } from "node:path";
+import { formatProblem } from "../../errors.ts";
+import { loadPolicyFiles } from "../../policy/load.ts";
+import { EXIT, type CliCommand } from "../command.ts";
+import { policiesDir, policiesOption } from "../policy-args.ts";
+
+export const validateCommand: CliCommand = {
+  name: "validate",
+  summary: "Check policy files: every problem in every file, as file:line:col: message",
+  usage: "validate [PATH...] [--policies DIR]",
+  options: policiesOption,
+  async run({ positionals, values, io, registry }) {
+    const paths = positionals.length ? positionals.map((p) => resolve(io.cwd, p)) : [policiesDir(values, io)];
+    const { policies, problems } = loadPolicyFiles(paths, registry, io.cwd);
+    for (const problem of problems) io.out(formatProblem(problem));
+    io.out(problems.length
+      ? `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${new Set(problems.map((p) => p.file)).size} file(s)`
+      : `${policies.length} polic${policies.length === 1 ? "y" : "ies"} valid, 0 problems`);
+    return problems.length ? EXIT.failure : EXIT.ok;
+  },
+};

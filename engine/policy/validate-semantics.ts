@@ -1,0 +1,76 @@
+import type { ActionRegistry } from "../action-contract.ts";
+import { patternProblems } from "../pattern/index.ts";
+import { validateSchedule } from "../schedule/index.ts";
+import type { PolicyDoc } from "./types.ts";
+import type { RawProblem } from "./yaml-source.ts";
+
+function triggerProblems(doc: PolicyDoc): RawProblem[] {
+  const trigger = doc.trigger;
+  if (!trigger || typeof trigger !== "object") return [];
+  const problems: RawProblem[] = [];
+  const hasEvent = trigger.event !== undefined;
+  const hasSchedule = trigger.schedule !== undefined;
+  if (hasEvent === hasSchedule) {
+    problems.push({
+      path: ["trigger"],
+      id: "trigger-one-of",
+      message: hasEvent ? "trigger has both event and schedule; give exactly one" : "trigger needs exactly one of event (an EventBridge pattern) or schedule (cron(...) or rate(...))",
+    });
+  }
+  if (trigger.bus !== undefined && !hasEvent) {
+    problems.push({ path: ["trigger", "bus"], atKey: true, id: "bus-without-event", message: "trigger.bus applies to event triggers only; schedules run on the default bus" });
+  }
+  if (hasEvent && trigger.event && typeof trigger.event === "object") {
+    for (const p of patternProblems(trigger.event)) {
+      problems.push({ path: ["trigger", "event", ...p.path], id: "bad-pattern", message: `event pattern: ${p.message}` });
+    }
+  }
+  if (hasSchedule && typeof trigger.schedule === "string") {
+    for (const message of validateSchedule(trigger.schedule)) {
+      problems.push({ path: ["trigger", "schedule"], id: "bad-schedule", message: `schedule: ${message}` });
+    }
+  }
+  return problems;
+}
+
+function stepProblems(doc: PolicyDoc, registry: ActionRegistry): RawProblem[] {
+  const problems: RawProblem[] = [];
+  const seen = new Map<string, number>();
+  (Array.isArray(doc.actions) ? doc.actions : []).forEach((step, i) => {
+    if (!step || typeof step !== "object") return;
+    if (typeof step.id === "string") {
+      const first = seen.get(step.id);
+      if (first !== undefined) {
+        problems.push({ path: ["actions", i, "id"], id: "duplicate-step-id", message: `step id "${step.id}" is already used by step ${first}; ids must be unique` });
+      } else seen.set(step.id, i);
+    }
+    if (typeof step.type === "string" && registry.has(step.type) && step.with === undefined) {
+      const required = (registry.get(step.type)!.meta.params as { required?: string[] }).required ?? [];
+      if (required.length) {
+        problems.push({ path: ["actions", i], id: "missing-key", message: `step ${i} (${step.type}) needs a with block: ${required.join(", ")}` });
+      }
+    }
+  });
+  return problems;
+}
+
+function testProblems(doc: PolicyDoc): RawProblem[] {
+  const problems: RawProblem[] = [];
+  const scheduled = doc.trigger && typeof doc.trigger === "object" && doc.trigger.schedule !== undefined;
+  (Array.isArray(doc.tests) ? doc.tests : []).forEach((test, i) => {
+    if (!test || typeof test !== "object") return;
+    const hasEvent = test.event !== undefined;
+    const hasAt = test.at !== undefined;
+    if (hasEvent === hasAt) {
+      problems.push({ path: ["tests", i], id: "test-input", message: `test "${test.name ?? i}" needs exactly one of event (event triggers) or at (schedule triggers)` });
+    } else if (hasAt && !scheduled) {
+      problems.push({ path: ["tests", i, "at"], atKey: true, id: "test-input", message: `test "${test.name ?? i}" gives at, but the policy is triggered by events; give event instead` });
+    }
+  });
+  return problems;
+}
+
+/** The checks JSON Schema cannot express: trigger, patterns, schedules, step ids, tests. */
+export function semanticProblems(doc: PolicyDoc, registry: ActionRegistry): RawProblem[] {
+  return [...triggerProblems(doc), ...stepProblems(doc, registry), ...testProblems(doc)];
+}

@@ -1,0 +1,97 @@
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { InProgressError } from "../errors.ts";
+import { RECORD_TTL_SECONDS, type ClaimResult, type StateStore, type StepCheckpoint } from "./store.ts";
+
+/**
+ * Run records in DynamoDB (table key `id`, string; TTL attribute `expiresAt`).
+ * The run item `<key>` holds the claim; each step's checkpoint is its own item `<key>#step#<n>`
+ * so outputs never crowd one item toward the 400 KB limit.
+ */
+export class DynamoDbStateStore implements StateStore {
+  readonly kind = "dynamodb" as const;
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  private expiresAt(): number {
+    return Math.floor(Date.now() / 1000) + RECORD_TTL_SECONDS;
+  }
+
+  async claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult> {
+    const now = Date.now();
+    try {
+      const result = await this.client.send(new UpdateItemCommand({
+        TableName: this.table,
+        Key: marshall({ id: key }),
+        UpdateExpression: "SET #status = :running, #owner = :owner, leaseUntil = :lease, expiresAt = :ttl ADD attempt :one",
+        ConditionExpression: "attribute_not_exists(id) OR #status = :failed OR (#status = :running AND leaseUntil < :now)",
+        ExpressionAttributeNames: { "#status": "status", "#owner": "owner" },
+        ExpressionAttributeValues: marshall({ ":running": "in-progress", ":failed": "failed", ":owner": owner, ":lease": now + leaseMs, ":now": now, ":ttl": this.expiresAt(), ":one": 1 }),
+        ReturnValues: "ALL_NEW",
+      }));
+      const attempt = Number(unmarshall(result.Attributes ?? {}).attempt ?? 1);
+      return { status: "claimed", attempt, checkpoints: attempt > 1 ? await this.loadCheckpoints(key) : new Map() };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ id: key }), ConsistentRead: true }));
+      const item = unmarshall(current.Item ?? {});
+      if (item.status === "completed") return { status: "completed", summary: item.summary ? JSON.parse(String(item.summary)) : undefined };
+      return { status: "in-progress", leaseUntil: Number(item.leaseUntil ?? 0) };
+    }
+  }
+
+  private async loadCheckpoints(key: string): Promise<Map<number, StepCheckpoint>> {
+    const checkpoints = new Map<number, StepCheckpoint>();
+    // Steps run in order and a checkpoint exists for each finished one: read until the first gap.
+    for (let step = 0; ; step++) {
+      const result = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ id: `${key}#step#${step}` }), ConsistentRead: true }));
+      if (!result.Item) return checkpoints;
+      const item = unmarshall(result.Item);
+      checkpoints.set(step, JSON.parse(String(item.checkpoint)) as StepCheckpoint);
+    }
+  }
+
+  private ownerCondition(owner: string) {
+    return {
+      ConditionExpression: "#owner = :owner AND #status = :running",
+      ExpressionAttributeNames: { "#owner": "owner", "#status": "status" },
+      ExpressionAttributeValues: { ":owner": owner, ":running": "in-progress" },
+    };
+  }
+
+  private async updateOwned(key: string, owner: string, update: string, values: Record<string, unknown>, names: Record<string, string> = {}): Promise<void> {
+    const condition = this.ownerCondition(owner);
+    try {
+      await this.client.send(new UpdateItemCommand({
+        TableName: this.table,
+        Key: marshall({ id: key }),
+        UpdateExpression: update,
+        ConditionExpression: condition.ConditionExpression,
+        ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, ...names },
+        ExpressionAttributeValues: marshall({ ...condition.ExpressionAttributeValues, ...values }, { removeUndefinedValues: true }),
+      }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new InProgressError(`the claim on ${key} was lost to another invocation`, { cause: error });
+      throw error;
+    }
+  }
+
+  async checkpoint(key: string, owner: string, step: number, checkpoint: StepCheckpoint): Promise<void> {
+    // Confirm the claim is still ours before recording: a run that lost its claim must stop here.
+    await this.updateOwned(key, owner, "SET expiresAt = :ttl", { ":ttl": this.expiresAt() });
+    await this.client.send(new PutItemCommand({
+      TableName: this.table,
+      Item: marshall({ id: `${key}#step#${step}`, checkpoint: JSON.stringify(checkpoint), expiresAt: this.expiresAt() }),
+    }));
+  }
+
+  async complete(key: string, owner: string, summary: unknown): Promise<void> {
+    await this.updateOwned(key, owner, "SET #status = :done, summary = :summary", { ":done": "completed", ":summary": JSON.stringify(summary) }, {});
+  }
+
+  async release(key: string, owner: string, error: string): Promise<void> {
+    await this.updateOwned(key, owner, "SET #status = :failed, lastError = :error", { ":failed": "failed", ":error": error.slice(0, 1000) });
+  }
+}
