@@ -62,38 +62,36 @@ function checkDayFields(parts: string[], problems: ScheduleProblem[]): void {
 
 function parseDayOfMonth(text: string, problems: ScheduleProblem[]): DayOfMonthSpec {
   const field = CRON_FIELDS.dayOfMonth;
-  const upper = text.toUpperCase();
-  if (upper === "?" || upper === "*") return { kind: "any" };
-  if (upper === "L") return { kind: "last" };
-  if (upper === "LW") return { kind: "last-weekday" };
-  const weekday = /^(\d+)W$/.exec(upper);
+  if (text === "?" || text === "*") return { kind: "any" };
+  if (text === "L") return { kind: "last" };
+  if (text === "LW") return { kind: "last-weekday" };
+  const weekday = /^(\d+)W$/.exec(text);
   if (weekday) {
     const day = parseValue(weekday[1]!, field);
     if (typeof day === "number") return { kind: "nearest-weekday", day };
     problems.push(day);
     return { kind: "any" };
   }
-  if (upper.includes(",") && upper.split(",").some((item) => /^(L|LW|\d+W)$/.test(item))) {
+  if (text.includes(",") && text.split(",").some((item) => /^(L|LW|\d+W)$/.test(item))) {
     problems.push({
       id: SCHEDULE_PROBLEM.specialNotAlone,
       message: `day-of-month: "${text}" combines L or W with other values; EventBridge takes L, LW or nW only as the whole field`,
     });
     return { kind: "any" };
   }
-  if (/[?LW]/.test(upper)) {
+  if (/[?LW]/.test(text)) {
     problems.push(misplacedToken(text, field));
     return { kind: "any" };
   }
-  return { kind: "days", days: parseList(upper, field, problems) };
+  return { kind: "days", days: parseList(text, field, problems) };
 }
 
 function parseDayOfWeek(text: string, problems: ScheduleProblem[]): DayOfWeekSpec {
   const field = CRON_FIELDS.dayOfWeek;
-  const upper = text.toUpperCase();
-  if (upper === "?" || upper === "*") return { kind: "any" };
+  if (text === "?" || text === "*") return { kind: "any" };
   // "L" alone is the last day of the week, Saturday, every week.
-  if (upper === "L") return { kind: "days", days: [field.max] };
-  const items = upper.split(",");
+  if (text === "L") return { kind: "days", days: [field.max] };
+  const items = text.split(",");
   const special = /^([0-9]+|[A-Z]{3})(L|#(.*))$/;
   if (items.length > 1 && items.some((item) => special.test(item) || item === "L")) {
     problems.push({
@@ -102,7 +100,7 @@ function parseDayOfWeek(text: string, problems: ScheduleProblem[]): DayOfWeekSpe
     });
     return { kind: "any" };
   }
-  const match = special.exec(upper);
+  const match = special.exec(text);
   if (match) {
     const day = parseValue(match[1]!, field);
     if (typeof day !== "number") {
@@ -120,5 +118,5 @@ function parseDayOfWeek(text: string, problems: ScheduleProblem[]): DayOfWeekSpe
     }
     return { kind: "nth", day, nth: Number(nthText) };
   }
-  return { kind: "days", days: parseList(upper, field, problems) };
+  return { kind: "days", days: parseList(text, field, problems) };
 }

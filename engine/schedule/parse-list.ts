@@ -19,8 +19,8 @@ export function parseValue(token: string, field: CronField): number | SchedulePr
       message: `${field.label}: ${token} is out of range; use ${describeValues(field)}${unixHint}`,
     };
   }
-  if (field.names && /^[A-Za-z]{3}$/.test(token)) {
-    const index = field.names.indexOf(token.toUpperCase());
+  if (field.names && /^[A-Z]{3}$/.test(token)) {
+    const index = field.names.indexOf(token);
     if (index >= 0) return field.min + index;
     return { id: SCHEDULE_PROBLEM.outOfRange, message: `${field.label}: "${token}" is not a name of this field; use ${describeValues(field)}` };
   }
@@ -35,6 +35,10 @@ export function misplacedToken(token: string, field: CronField): ScheduleProblem
   const bare = token.toUpperCase().replace(/[A-Z]{3}/g, "");
   const problem = (id: ScheduleProblem["id"], advice: string): ScheduleProblem => ({ id, message: `${field.label}: "${token}" ${advice}` });
   const domForms = `use L (last day), LW (last weekday) or 15W (weekday nearest the 15th) as the whole field`;
+  // EventBridge documents names, L and W in capitals only; lowercase is refused rather than guessed.
+  if (/[a-z]/.test(token)) {
+    return problem(SCHEDULE_PROBLEM.badToken, `is in lowercase; write names, L and W in capitals as EventBridge documents them: "${token.toUpperCase()}"`);
+  }
   if (bare.includes("?")) {
     return isDom || isDow
       ? problem(SCHEDULE_PROBLEM.specialNotAlone, `is not allowed; "?" must be the whole field`)
@@ -82,10 +86,10 @@ function parseItem(item: string, field: CronField, problems: ScheduleProblem[]):
 
   let step = 1;
   if (stepText !== undefined) {
-    if (!/^\d+$/.test(stepText) || Number(stepText) < 1 || Number(stepText) > span) {
+    if (!/^\d+$/.test(stepText) || Number(stepText) < 1 || Number(stepText) > field.maxStep) {
       problems.push({
         id: SCHEDULE_PROBLEM.badIncrement,
-        message: `${field.label}: increment "${stepText}" in "${item}" must be a whole number from 1 to ${span}`,
+        message: `${field.label}: increment "${stepText}" in "${item}" must be a whole number from 1 to ${field.maxStep}`,
       });
       return [];
     }
@@ -105,11 +109,10 @@ function parseItem(item: string, field: CronField, problems: ScheduleProblem[]):
     const first = parseValue(dash < 0 ? base : base.slice(0, dash), field);
     const last = dash < 0 ? undefined : parseValue(base.slice(dash + 1), field);
     if (typeof first !== "number" || (last !== undefined && typeof last !== "number")) {
-      for (const part of [first, last]) {
-        if (part === undefined || typeof part === "number") continue;
-        // Out-of-range values are reported alone; anything else reads better about the whole item.
-        problems.push(part.id === SCHEDULE_PROBLEM.outOfRange ? part : misplacedToken(item, field));
-      }
+      const failed = [first, last].filter((part): part is ScheduleProblem => part !== undefined && typeof part !== "number");
+      // Out-of-range values are reported one by one; any other fault reads better about the whole item.
+      if (failed.every((part) => part.id === SCHEDULE_PROBLEM.outOfRange)) problems.push(...failed);
+      else problems.push(misplacedToken(item, field));
       return [];
     }
     start = first;

@@ -70,6 +70,15 @@ export const INVALID_CASES: InvalidCase[] = [
   { expr: "rate(5)", problems: [P.rateSyntax], source: RATE_REF, why: "value and unit are both required" },
   { expr: "rate()", problems: [P.rateSyntax], source: RATE_REF, why: "value and unit are both required" },
   { expr: "rate(5 minutes later)", problems: [P.rateSyntax], source: RATE_REF, why: "exactly two fields" },
+  // Reported against the real service
+  { expr: "cron(*/60 * * * ? *)", problems: [P.badIncrement], source: "https://github.com/aws/aws-sdk-js/issues/4212", why: "EventBridge refuses a 60-minute increment" },
+  { expr: "cron(7 20 * * 1-7 *)", problems: [P.dayFields], source: "https://github.com/localstack/localstack/pull/12156", why: "ValidationException from EventBridge" },
+  { expr: "cron(15 12 ? * -1 *)", problems: [P.badToken], source: "https://github.com/winglang/wing/issues/7115", why: "ValidationException from EventBridge" },
+  { expr: "cron(* ? * * * *)", problems: [P.wildcardNotAllowed, P.dayFields], source: "https://github.com/aws-solutions/aws-waf-security-automations/issues/261", why: "the console's 'Invalid CRON expression'" },
+  // Names, L and W in capitals, as documented
+  { expr: "cron(0 18 ? * mon-fri *)", problems: [P.badToken], source: CRON_REF, why: "day names are documented in capitals" },
+  { expr: "cron(0 0 1 jan ? *)", problems: [P.badToken], source: CRON_REF, why: "month names are documented in capitals" },
+  { expr: "cron(0 0 l * ? *)", problems: [P.badToken], source: CRON_REF, why: "L is documented in capitals" },
   // Every problem, not the first
   { expr: "cron(60 24 32 13 ? 1969)", problems: [P.outOfRange, P.outOfRange, P.outOfRange, P.outOfRange, P.outOfRange], source: CRON_REF,
     why: "one problem per bad field" },
