@@ -105,6 +105,8 @@ describe("caretaker schedule", () => {
     const dir = policyDir();
     await expect(run(["on-stop"], {}, dir).result).rejects.toThrow(UsageError);
     await expect(run(["no-such-policy"], {}, dir).result).rejects.toThrow(UsageError);
+    await expect(run(["Nightly"], {}, dir).result).rejects.toThrow(UsageError);
+    await expect(run(["0 2 * * *"], {}).result).rejects.toThrow(UsageError);
     await expect(run(["cron(0 2 * * *)"], {}).result).rejects.toThrow(UsageError);
     await expect(run(["rate(1 hours)"], {}).result).rejects.toThrow(UsageError);
   });

@@ -6,7 +6,8 @@ import { findPolicy, loadFromArgs, policiesOption } from "../policy-args.ts";
 const DEFAULT_COUNT = 5;
 // Guards memory when someone asks for "all" fire times of an every-minute schedule.
 const MAX_COUNT = 100_000;
-const POLICY_NAME = /^[a-z][a-z0-9-]*$/;
+// Policy names never hold "(" or spaces; expressions always do.
+const EXPRESSION_LIKE = /[(\s]/;
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/i;
 
 /**
@@ -56,7 +57,7 @@ export const scheduleCommand: CliCommand = {
     const after = typeof values.after === "string" ? parseInstant(values.after) : new Date();
 
     let expression: string;
-    if (POLICY_NAME.test(target)) {
+    if (!EXPRESSION_LIKE.test(target)) {
       const policy = findPolicy(loadFromArgs(values, io, registry), target);
       const schedule = policy.doc.trigger.schedule;
       if (schedule === undefined) {
