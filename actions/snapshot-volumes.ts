@@ -125,7 +125,7 @@ export default defineAction({
         conditions: { StringEquals: { "ec2:CreateAction": "CreateSnapshot" } },
       },
     ],
-    example: { instance: "{% $instanceId %}", "require-tags": { AutoSnapshot: "true" }, "exclude-boot": false, tags: { team: "ops" } },
+    example: { instance: "i-0123456789abcdef0", "require-tags": { AutoSnapshot: "true" }, "exclude-boot": false, tags: { team: "ops" } },
   },
   async run(params, ctx) {
     const ec2 = ctx.clients.ec2;
