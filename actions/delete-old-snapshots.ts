@@ -95,11 +95,6 @@ function isTemplate(value: string): boolean {
   return value.includes("{%");
 }
 
-// IAM expands `${...}` inside condition values; a literal `$` must be written `${$}`.
-function iamLiteral(value: string): string {
-  return value.replace(/\$/g, "${$}");
-}
-
 /**
  * DeleteSnapshot limited to snapshots carrying the selector tags. A tag whose value is a
  * template still has to be present (`StringLike *`); a selector known only at run time
@@ -111,7 +106,7 @@ function deletePermission(tags: Record<string, string> | undefined, snapshotArn:
   for (const [key, value] of Object.entries(tags ?? DEFAULT_SELECTOR_TAGS)) {
     if (isTemplate(key)) continue;
     if (isTemplate(value)) like[`aws:ResourceTag/${key}`] = "*";
-    else equals[`aws:ResourceTag/${key}`] = iamLiteral(value);
+    else equals[`aws:ResourceTag/${key}`] = value;
   }
   if (Object.keys(equals).length + Object.keys(like).length === 0) {
     equals["aws:ResourceTag/caretaker:managed"] = "true";
