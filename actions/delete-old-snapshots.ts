@@ -3,6 +3,7 @@ import { defineAction, type PermissionGrant } from "../engine/action-contract.ts
 import { DURATION_PATTERN, parseDuration } from "../engine/duration.ts";
 import { CaretakerError } from "../engine/errors.ts";
 import { forEachBounded } from "./lib/ec2-concurrency.ts";
+import { retryThrottled } from "./lib/ec2-throttle.ts";
 import { awsErrorCode, describeOwnSnapshots, EC2_PAGE_SIZE, ec2Arn, tagFilters } from "./lib/ec2-snapshots.ts";
 
 /** Why a matching old snapshot was left alone. */
@@ -168,7 +169,7 @@ export default defineAction({
     try {
       await forEachBounded(toDelete, DELETE_CONCURRENCY, async (id, index) => {
         try {
-          await ec2.send(new DeleteSnapshotCommand({ SnapshotId: id }));
+          await retryThrottled(() => ec2.send(new DeleteSnapshotCommand({ SnapshotId: id })));
           deleted[index] = true;
         } catch (error) {
           const code = awsErrorCode(error);

@@ -108,8 +108,8 @@ function fakeEc2(world: { snapshots: FakeSnapshot[]; amiSnapshots?: string[]; pa
   };
 }
 
-function contextFor(fake: ReturnType<typeof fakeEc2>, maxResources?: number): ActionContext {
-  return testContext({ time: NOW, maxResources, clientOptions: { config: { requestHandler: fake.requestHandler } } });
+function contextFor(fake: ReturnType<typeof fakeEc2>, maxResources?: number, maxAttempts?: number): ActionContext {
+  return testContext({ time: NOW, maxResources, clientOptions: { maxAttempts, config: { requestHandler: fake.requestHandler } } });
 }
 
 function run(params: Record<string, unknown>, ctx: ActionContext): Promise<Output> {
@@ -173,6 +173,16 @@ describe("delete-old-snapshots with a scripted EC2", () => {
     const out = await run({ "older-than": "30d" }, contextFor(fake));
     expect(out.deleted).toEqual(old.map((s) => s.id));
     expect(fake.attempts.get(throttled)).toBe(2);
+  });
+
+  it("keeps backing off when throttling outlasts the SDK's retries", async () => {
+    const old = snapshots(3);
+    const throttled = old[1]!.id;
+    const fake = fakeEc2({ snapshots: old, onDelete: (id, attempt) => (id === throttled && attempt <= 2 ? awsError(503, "RequestLimitExceeded") : undefined) });
+    // One SDK attempt per call: as if the SDK's shared retry quota had run dry.
+    const out = await run({ "older-than": "30d" }, contextFor(fake, undefined, 1));
+    expect(out.deleted).toEqual(old.map((s) => s.id));
+    expect(fake.attempts.get(throttled)).toBe(3);
   });
 
   it("keeps at most 8 deletes in flight", async () => {
