@@ -1,0 +1,51 @@
+import { terminalProgress } from "../engine/cli/progress.ts";
+import { CaretakerError } from "../engine/errors.ts";
+import { openEmulator, type DemoEmulator } from "./emulator.ts";
+
+// The demo is a newcomer's first look; these notices concern future SDK releases, not this run.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= "1";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+let emulator: DemoEmulator | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Stops moto at most once, and never waits on it for long: a demo that hangs on exit is worse than a late kill. */
+function shutDown(): Promise<void> {
+  stopping ??= Promise.race([
+    emulator?.stop() ?? Promise.resolve(),
+    new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()),
+  ]).catch(() => undefined);
+  return stopping;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\ncaretaker demo: ${signal}, stopping the emulator\n`);
+    void shutDown().then(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  out("Caretaker demo: the seed's maintenance bot on a local AWS emulator (no AWS account needed)");
+  // Loading the engine and starting moto both take seconds: do them side by side.
+  const [opened, { playDemo }] = await Promise.all([openEmulator(process.env), import("./play.ts")]);
+  emulator = opened;
+  out(emulator.started ? `Started moto_server at ${emulator.endpoint}` : `Using the emulator at AWS_ENDPOINT_URL=${emulator.endpoint} (reset first)`);
+  const summary = await playDemo({ out, progress: process.stdout.isTTY ? terminalProgress(process.stdout) : undefined });
+  out("");
+  out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next: write your own policy in policies/, then \`npx caretaker validate\` and \`npx caretaker test\`.`);
+  out(`DEMO-SUMMARY ${JSON.stringify(summary)}`);
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  const message = error instanceof CaretakerError || (error as Error)?.message?.includes("moto_server") ? (error as Error).message : (error as Error)?.stack ?? String(error);
+  process.stderr.write(`caretaker demo failed: ${message}\n`);
+  process.exitCode = 1;
+} finally {
+  await shutDown();
+}
