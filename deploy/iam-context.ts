@@ -4,7 +4,7 @@ export interface IamContextOptions {
   partition?: string;
   region?: string;
   account?: string;
-  /** Name or ARN of the state table; default the template's `${StateTable.Arn}`. */
+  /** Name or ARN (or a `${...}` template reference to one) of the state table; default the template's `${StateTable.Arn}`. */
   stateTable?: string;
   functionName?: string;
   env?: Record<string, string>;
@@ -25,7 +25,7 @@ export function iamContext(options: IamContextOptions = {}): IamContext {
   const region = options.region ?? CFN_PLACEHOLDERS.region;
   const account = options.account ?? CFN_PLACEHOLDERS.account;
   const table = options.stateTable;
-  const stateTableArn = table === undefined ? "${StateTable.Arn}" : table.startsWith("arn:") ? table : `arn:${partition}:dynamodb:${region}:${account}:table/${table}`;
+  const stateTableArn = table === undefined ? "${StateTable.Arn}" : /^(arn:|\$\{)/.test(table) ? table : `arn:${partition}:dynamodb:${region}:${account}:table/${table}`;
   const functionName = options.functionName ?? DEFAULT_FUNCTION_NAME;
   return {
     partition,
