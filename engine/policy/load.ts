@@ -8,7 +8,7 @@ import { semanticProblems } from "./validate-semantics.ts";
 import { expressionProblems } from "./validate-expressions.ts";
 import { policyVersion } from "./version.ts";
 import { parseYamlSource, type RawProblem, type YamlSource } from "./yaml-source.ts";
-import type { LoadedPolicy, PolicyDoc } from "./types.ts";
+import type { DocPath, LoadedPolicy, PolicyDoc } from "./types.ts";
 
 export interface LoadResult {
   policies: LoadedPolicy[];
@@ -44,6 +44,19 @@ function place(file: string, source: YamlSource, raw: RawProblem): Problem {
   return { file, line: position.line, column: position.column, id: raw.id, message: raw.message };
 }
 
+function samePath(a: DocPath, b: DocPath): boolean {
+  return a.length === b.length && a.every((segment, i) => String(segment) === String(b[i]));
+}
+
+/**
+ * One mistake, one problem: a misspelled key (`trigers`) also leaves the key it meant missing.
+ * The unknown key's "did you mean" says it all, so the missing-key echo next to it is dropped.
+ */
+function withoutEchoes(raws: RawProblem[]): RawProblem[] {
+  const meant = raws.filter((r) => r.suggests !== undefined && r.path);
+  return raws.filter((r) => !r.wants || !r.path || !meant.some((u) => r.wants!.includes(u.suggests!) && samePath(u.path!.slice(0, -1), r.path!)));
+}
+
 function byPosition(a: Problem, b: Problem): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
 }
@@ -64,8 +77,8 @@ export function loadPolicyText(file: string, text: string, registry: ActionRegis
     return { problems: [problem({ path: [], id: "not-a-mapping", message: `a policy file holds one mapping (apiVersion, name, trigger, actions), not ${Array.isArray(value) ? "a list" : `a ${typeof value}`}; put one policy per file` })] };
   }
   const doc = value as PolicyDoc;
-  const raws = [...schemaProblems(schemaFor(registry), doc), ...semanticProblems(doc, registry), ...expressionProblems(doc, source)];
-  const problems = raws.map(problem).sort(byPosition);
+  const raws = [...schemaProblems(schemaFor(registry), doc, registry), ...semanticProblems(doc, registry), ...expressionProblems(doc, source)];
+  const problems = withoutEchoes(raws).map(problem).sort(byPosition);
   if (problems.length) return { problems };
   return {
     policy: { file, doc, version: policyVersion(doc as unknown as Record<string, unknown>), locate: (path) => source.locate(path) },

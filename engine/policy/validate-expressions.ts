@@ -1,4 +1,6 @@
-import { checkExpression, templateParts } from "../expressions.ts";
+import { templateParts } from "../expressions.ts";
+import { expressionSyntaxProblem } from "./expression-syntax.ts";
+import { closest } from "./suggest.ts";
 import { DURATION_PATTERN } from "../duration.ts";
 import type { DocPath, PolicyDoc, SourcePosition } from "./types.ts";
 import type { RawProblem, YamlSource } from "./yaml-source.ts";
@@ -27,15 +29,27 @@ function collectTemplates(value: unknown, path: DocPath, step: number, out: Foun
 export function collectExpressions(doc: PolicyDoc): FoundExpression[] {
   const out: FoundExpression[] = [];
   if (typeof doc.filter === "string") out.push({ path: ["filter"], text: doc.filter, offset: 0 });
-  for (const [name, text] of Object.entries(doc.vars ?? {})) {
+  const vars = doc.vars && typeof doc.vars === "object" && !Array.isArray(doc.vars) ? doc.vars : {};
+  for (const [name, text] of Object.entries(vars)) {
     if (typeof text === "string") out.push({ path: ["vars", name], text, offset: 0 });
   }
-  (doc.actions ?? []).forEach((step, i) => {
+  (Array.isArray(doc.actions) ? doc.actions : []).forEach((step, i) => {
     if (!step || typeof step !== "object") return;
     if (typeof step.if === "string") out.push({ path: ["actions", i, "if"], text: step.if, offset: 0, step: i });
     collectTemplates(step.with, ["actions", i, "with"], i, out);
   });
   return out;
+}
+
+/** The source offset of each character of a one-line quoted scalar's value, escapes included. */
+function quotedOffsets(raw: string, double: boolean): number[] {
+  const offsets: number[] = [];
+  for (let i = 1; i < raw.length - 1; i++) {
+    offsets.push(i);
+    if (double && raw[i] === "\\") i += raw[i + 1] === "x" ? 3 : raw[i + 1] === "u" ? 5 : raw[i + 1] === "U" ? 9 : 1;
+    else if (!double && raw[i] === "'" && raw[i + 1] === "'") i += 1;
+  }
+  return offsets;
 }
 
 /**
@@ -45,16 +59,37 @@ export function collectExpressions(doc: PolicyDoc): FoundExpression[] {
 export function positionInValue(source: YamlSource, path: DocPath, value: string, offset: number): SourcePosition {
   const scalar = source.scalarAt(path);
   if (!scalar) return source.locate(path);
+  const start = source.positionOf(scalar.offset);
   const before = value.slice(0, offset);
   const lineIndex = before.split("\n").length - 1;
   const column = before.length - (before.lastIndexOf("\n") + 1);
-  const lineText = value.split("\n")[lineIndex] ?? "";
-  // Search for the line's text (or as much of it as stands unescaped) in the raw source.
-  for (let take = lineText.length; take > 0; take = Math.floor(take / 2)) {
-    const found = scalar.raw.indexOf(lineText.slice(0, take));
-    if (found >= 0) return source.positionOf(scalar.offset + found + column);
+  const oneLine = !scalar.raw.includes("\n");
+  if (oneLine && scalar.style === "PLAIN") return { line: start.line, column: start.column + offset };
+  if (oneLine && (scalar.style === "QUOTE_DOUBLE" || scalar.style === "QUOTE_SINGLE")) {
+    const offsets = quotedOffsets(scalar.raw, scalar.style === "QUOTE_DOUBLE");
+    return { line: start.line, column: start.column + (offsets[offset] ?? scalar.raw.length - 1) };
   }
-  return source.positionOf(scalar.offset);
+  if (scalar.style === "BLOCK_LITERAL") {
+    // Each value line is one source line after the header, behind the block's indentation.
+    const lines = scalar.raw.split("\n");
+    const indent = lines.slice(1).find((line) => line.trim() !== "")?.match(/^ */)?.[0].length ?? 0;
+    return { line: start.line + 1 + lineIndex, column: indent + column + 1 };
+  }
+  // Folded and multi-line flow scalars join their lines: find each source line's text in the
+  // value, in order, and place the offset on the line whose text holds it.
+  let searchFrom = 0;
+  let lineStart = 0;
+  let best: { valueAt: number; sourceAt: number } | undefined;
+  for (const [i, line] of scalar.raw.split("\n").entries()) {
+    const skip = i === 0 && scalar.style !== "BLOCK_FOLDED" ? 1 : 0;
+    const content = line.slice(skip).trim().replace(/["']$/, "");
+    const found = content && !(i === 0 && scalar.style === "BLOCK_FOLDED") ? value.indexOf(content, searchFrom) : -1;
+    if (found >= 0 && found <= offset) best = { valueAt: found, sourceAt: lineStart + line.indexOf(content, skip) };
+    if (found >= 0) searchFrom = found + content.length;
+    lineStart += line.length + 1;
+  }
+  if (best) return source.positionOf(scalar.offset + best.sourceAt + (offset - best.valueAt));
+  return start;
 }
 
 function valueAt(doc: unknown, path: DocPath): unknown {
@@ -65,44 +100,63 @@ const ENV_REF = /\$env\.([A-Za-z_][A-Za-z0-9_]*)/g;
 const STEPS_REF = /\$steps\.([A-Za-z_][A-Za-z0-9_]*)/g;
 const AGO_CALL = /\$ago\(\s*(["'])(.*?)\1\s*\)/g;
 
+function stepsProblem(id: string, index: number, step: number | undefined, stepIds: (string | undefined)[]): Omit<RawProblem, "position"> {
+  const limit = step ?? 0;
+  if (index >= 0 && index === step) {
+    return { id: "steps-later", message: `$steps.${id} is this step's own output, which exists only after it runs; use it in a later step` };
+  }
+  if (index >= limit) {
+    return {
+      id: "steps-later",
+      message: step === undefined
+        ? `$steps.${id} is the output of step ${index}, but filter and vars run before any step; use it in the if or with of a later step`
+        : `$steps.${id} is the output of step ${index}, which runs after this step ${step}; only earlier steps' outputs exist. Move this use after step ${index}`,
+    };
+  }
+  const earlier = stepIds.slice(0, limit).filter((x): x is string => Boolean(x));
+  const guess = closest(id, earlier);
+  return {
+    id: "steps-unknown",
+    message: `$steps.${id}: no earlier step has id "${id}".${guess ? ` Did you mean "${guess}"?` : ""}${earlier.length ? ` Earlier step ids: ${earlier.join(", ")}` : " Give the step you mean an id, e.g. id: " + id}`,
+  };
+}
+
 /** Syntax, `$env`, `$steps` and `$ago` checks for every expression, each at its own position. */
 export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProblem[] {
   const problems: RawProblem[] = [];
   const declared = new Set(Array.isArray(doc.env) ? doc.env : []);
-  const stepIds = (doc.actions ?? []).map((s) => (s && typeof s === "object" ? s.id : undefined));
+  const stepIds = (Array.isArray(doc.actions) ? doc.actions : []).map((s) => (s && typeof s === "object" && typeof s.id === "string" ? s.id : undefined));
   for (const found of collectExpressions(doc)) {
     const value = valueAt(doc, found.path) as string;
     const at = (index: number) => positionInValue(source, found.path, value, found.offset + index);
-    const syntax = checkExpression(found.text);
-    if (syntax) {
-      problems.push({ position: at(syntax.position), id: "expression-syntax", message: `JSONata syntax error: ${syntax.message}. Check the expression's brackets, quotes and operators` });
-    }
+    const syntax = expressionSyntaxProblem(found.text);
+    if (syntax) problems.push({ position: at(syntax.offset), id: "expression-syntax", message: syntax.message });
     for (const m of found.text.matchAll(ENV_REF)) {
       const name = m[1]!;
       if (name.startsWith("AWS_")) {
-        problems.push({ position: at(m.index!), id: "env-aws", message: `$env.${name}: AWS_* variables are never exposed to policies` });
+        problems.push({ position: at(m.index!), id: "env-aws", message: `$env.${name}: AWS_* variables are never exposed to policies; the engine's own credentials and region are not for policies to read` });
       } else if (!declared.has(name)) {
-        problems.push({ position: at(m.index!), id: "env-undeclared", message: `$env.${name} is not declared; add ${name} to the policy's env list` });
+        const guess = closest(name, declared);
+        problems.push({
+          position: at(m.index!),
+          id: "env-undeclared",
+          message: `$env.${name} is not declared.${guess ? ` Did you mean $env.${guess}?` : ""} Add ${name} to the policy's env list, e.g. env: [${[...declared, name].join(", ")}]`,
+        });
       }
     }
     for (const m of found.text.matchAll(STEPS_REF)) {
       const id = m[1]!;
       const index = stepIds.indexOf(id);
-      const limit = found.step ?? 0;
-      if (index < 0 || index >= limit) {
-        const earlier = stepIds.slice(0, limit).filter(Boolean);
-        problems.push({
-          position: at(m.index!),
-          id: "steps-unknown",
-          message: index >= limit
-            ? `$steps.${id} refers to step ${index} which runs later; only earlier steps' outputs exist${found.step === undefined ? " (filter and vars run before any step)" : ""}`
-            : `$steps.${id}: no earlier step has id "${id}"${earlier.length ? `; earlier ids: ${earlier.join(", ")}` : ""}`,
-        });
-      }
+      if (index >= 0 && index < (found.step ?? 0)) continue;
+      problems.push({ position: at(m.index!), ...stepsProblem(id, index < 0 ? -1 : index, found.step, stepIds) });
     }
     for (const m of found.text.matchAll(AGO_CALL)) {
       if (!new RegExp(DURATION_PATTERN).test(m[2]!)) {
-        problems.push({ position: at(m.index!), id: "bad-duration", message: `$ago("${m[2]}"): a duration is <n>s|m|h|d|w, e.g. "30d"` });
+        problems.push({
+          position: at(m.index! + m[0].indexOf(m[1]!)),
+          id: "bad-duration",
+          message: `$ago("${m[2]}"): "${m[2]}" is not a duration: write a whole number and one unit s, m, h, d or w, e.g. $ago("1d")`,
+        });
       }
     }
   }

@@ -1,7 +1,9 @@
 import type { ActionRegistry } from "../action-contract.ts";
-import { patternProblems } from "../pattern/index.ts";
+import { OPERATORS, patternProblems } from "../pattern/index.ts";
+import { closest } from "./suggest.ts";
 import { validateSchedule } from "../schedule/index.ts";
 import type { PolicyDoc } from "./types.ts";
+import { yamlInline } from "./validate-schema.ts";
 import type { RawProblem } from "./yaml-source.ts";
 
 function triggerProblems(doc: PolicyDoc): RawProblem[] {
@@ -13,16 +15,26 @@ function triggerProblems(doc: PolicyDoc): RawProblem[] {
   if (hasEvent === hasSchedule) {
     problems.push({
       path: ["trigger"],
+      atKey: true,
       id: "trigger-one-of",
-      message: hasEvent ? "trigger has both event and schedule; give exactly one" : "trigger needs exactly one of event (an EventBridge pattern) or schedule (cron(...) or rate(...))",
+      wants: ["event", "schedule"],
+      message: hasEvent
+        ? "trigger has both event and schedule; give exactly one (a policy with two triggers is two policies)"
+        : 'trigger needs exactly one of event (an EventBridge pattern, e.g. event: { source: [aws.ec2] }) or schedule (e.g. schedule: "cron(0 2 * * ? *)" or "rate(1 day)")',
     });
   }
-  if (trigger.bus !== undefined && !hasEvent) {
-    problems.push({ path: ["trigger", "bus"], atKey: true, id: "bus-without-event", message: "trigger.bus applies to event triggers only; schedules run on the default bus" });
+  // Without any trigger the bus is not the mistake: the missing event is, and that is said above.
+  if (trigger.bus !== undefined && hasSchedule && !hasEvent) {
+    problems.push({ path: ["trigger", "bus"], atKey: true, id: "bus-without-event", message: "trigger.bus applies to event triggers only; schedules always run on the default bus: remove bus" });
   }
   if (hasEvent && trigger.event && typeof trigger.event === "object") {
     for (const p of patternProblems(trigger.event)) {
-      problems.push({ path: ["trigger", "event", ...p.path], id: "bad-pattern", message: `event pattern: ${p.message}` });
+      // A misspelled operator is wrong in its key, not in its operand.
+      const atKey = /^unknown operator|is an operator name/.test(p.message);
+      const operator = p.message.match(/^unknown operator "([^"]*)"/)?.[1];
+      const guess = operator === undefined ? undefined : closest(operator, OPERATORS);
+      const message = `event pattern: ${p.message}${guess ? `. Did you mean "${guess}"?` : ""}`;
+      problems.push({ path: ["trigger", "event", ...p.path], atKey, id: "bad-pattern", message });
     }
   }
   if (hasSchedule && typeof trigger.schedule === "string") {
@@ -45,9 +57,16 @@ function stepProblems(doc: PolicyDoc, registry: ActionRegistry): RawProblem[] {
       } else seen.set(step.id, i);
     }
     if (typeof step.type === "string" && registry.has(step.type) && step.with === undefined) {
-      const required = (registry.get(step.type)!.meta.params as { required?: string[] }).required ?? [];
+      const meta = registry.get(step.type)!.meta;
+      const required = (meta.params as { required?: string[] }).required ?? [];
       if (required.length) {
-        problems.push({ path: ["actions", i], id: "missing-key", message: `step ${i} (${step.type}) needs a with block: ${required.join(", ")}` });
+        const example = Object.fromEntries(required.filter((key) => key in meta.example).map((key) => [key, meta.example[key]]));
+        problems.push({
+          path: ["actions", i],
+          id: "missing-key",
+          wants: ["with"],
+          message: `step ${i} (${step.type}) needs a with block giving ${required.join(", ")}, e.g. with: ${yamlInline(example)}`,
+        });
       }
     }
   });
