@@ -1,12 +1,13 @@
-import { terminalProgress } from "../engine/cli/progress.ts";
 import { CaretakerError } from "../engine/errors.ts";
 import { openEmulator, type DemoEmulator } from "./emulator.ts";
+import { terminalOutput } from "./terminal-output.ts";
 
 // The demo is a newcomer's first look; these notices concern future SDK releases, not this run.
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= "1";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const io = terminalOutput(process.stdout);
+const out = io.out;
 let emulator: DemoEmulator | undefined;
 let stopping: Promise<void> | undefined;
 
@@ -30,13 +31,12 @@ async function main(): Promise<number> {
   const started = Date.now();
   out("Caretaker demo: the seed's maintenance bot on a local AWS emulator (no AWS account needed)");
   // Loading the engine and starting moto both take seconds: do them side by side.
-  const [opened, { playDemo }] = await Promise.all([openEmulator(process.env), import("./play.ts")]);
-  emulator = opened;
-  out(emulator.started ? `Started moto_server at ${emulator.endpoint}` : `Using the emulator at AWS_ENDPOINT_URL=${emulator.endpoint} (reset first)`);
-  const summary = await playDemo({ out, progress: process.stdout.isTTY ? terminalProgress(process.stdout) : undefined });
+  const [opened, { playDemo }] = await Promise.all([openEmulator(process.env).then((e) => (emulator = e)), import("./play.ts")]);
+  out(opened.started ? `Started moto_server at ${opened.endpoint}` : `Using the emulator at AWS_ENDPOINT_URL=${opened.endpoint} (reset first)`);
+  const summary = await playDemo(io);
   out("");
   out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next: write your own policy in policies/, then \`npx caretaker validate\` and \`npx caretaker test\`.`);
-  out(`DEMO-SUMMARY ${JSON.stringify(summary)}`);
+  out(`DEMO-SUMMARY ${JSON.stringify({ ...summary, emulator: { endpoint: opened.endpoint, started: opened.started } })}`);
   return 0;
 }
 
