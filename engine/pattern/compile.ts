@@ -43,9 +43,9 @@ function expand(obj: Record<string, unknown>, prefix: string, insideOr: boolean)
     }
     const name = prefix === "" ? key : `${prefix}.${key}`;
     if (Array.isArray(value)) {
-      const { test, absent, exact } = compileValues(value);
+      const { test, absent, keys } = compileValues(value);
       // One literal with a fixed property order keeps every field the same hidden class.
-      const field: Field = { name, key: `${name}\u0000${JSON.stringify(value)}`, common: !insideOr, test, absent, exact };
+      const field: Field = { name, key: `${name}\u0000${JSON.stringify(value)}`, common: !insideOr, test, absent, keys };
       for (const b of branches) b.push(field);
     } else if (isPlainObject(value)) {
       const inner = expand(value, name, insideOr);
@@ -77,7 +77,7 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   const branches = expand(parsed as EventPattern, "", false).map((fields) =>
     fields
       .map((f): CompiledField => ({
-        name: f.name, key: f.key, common: f.common, test: f.test, absent: f.absent, exact: f.exact, slot: -1, testId: -1,
+        name: f.name, key: f.key, common: f.common, test: f.test, absent: f.absent, keys: f.keys, slot: -1, testId: -1,
       }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   );

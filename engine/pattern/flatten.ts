@@ -137,18 +137,20 @@ export class FlatEvent {
 
   private walkObject(obj: Record<string, unknown>, node: NameNode, membership: Membership): void {
     const children = node.children;
+    // Event JSON has no inherited enumerable keys, so for-in needs no own-property check.
     for (const key in obj) {
-      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
-      let child: NameNode | undefined;
-      if (key.indexOf(".") < 0) child = children.get(key);
-      else {
+      let child = children.get(key);
+      if (child === undefined) {
+        // A key with dots names the same field as the nested objects it spells out.
+        if (key.indexOf(".") < 0) continue;
         child = node;
         for (const segment of key.split(".")) {
           child = child.children.get(segment);
           if (!child) break;
         }
+        if (!child) continue;
       }
-      if (child) this.walk(obj[key], child, membership);
+      this.walk(obj[key], child, membership);
     }
   }
 

@@ -9,7 +9,15 @@ export class CompiledSet {
   readonly registry = new NameRegistry();
   readonly patterns: CompiledPattern[] = [];
   private readonly testIds = new Map<string, number>();
+  /** One representative field per distinct test, by test id. */
+  private readonly tests: CompiledField[] = [];
   private flat: FlatEvent | undefined;
+  // Single-branch patterns as runs of test ids in one typed array: evaluating a candidate
+  // then touches a few contiguous bytes instead of a chain of objects, which matters once
+  // a thousand patterns no longer fit in the CPU cache. -1 in `starts` marks $or patterns.
+  private runs = new Int32Array(0);
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
 
   /** Adds a pattern (validated on the way) and returns its index in the set. */
   add(pattern: unknown): number {
@@ -21,6 +29,7 @@ export class CompiledSet {
         if (id === undefined) {
           id = this.testIds.size;
           this.testIds.set(field.key, id);
+          this.tests.push(field);
         }
         field.testId = id;
       }
@@ -30,11 +39,41 @@ export class CompiledSet {
     return this.patterns.length - 1;
   }
 
+  private seal(): FlatEvent {
+    const runs: number[] = [];
+    const n = this.patterns.length;
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.patterns.forEach((p, i) => {
+      this.starts[i] = p.branches.length === 1 ? runs.length : -1;
+      if (p.branches.length === 1) for (const f of p.branches[0]!) runs.push(f.testId);
+      this.ends[i] = runs.length;
+    });
+    this.runs = Int32Array.from(runs);
+    return new FlatEvent(this.registry, this.testIds.size);
+  }
+
   /** Flattens `event` into the set's buffer and returns it. */
   load(event: unknown): FlatEvent {
-    this.flat ??= new FlatEvent(this.registry, this.testIds.size);
+    this.flat ??= this.seal();
     this.flat.load(event);
     return this.flat;
+  }
+
+  /** Whether pattern `index` matches the event last loaded into `flat`. */
+  matches(index: number, flat: FlatEvent): boolean {
+    const start = this.starts[index]!;
+    if (start >= 0) {
+      const end = this.ends[index]!;
+      let i = start;
+      for (; i < end; i++) {
+        const test = this.tests[this.runs[i]!]!;
+        if (flat.tracked(test.slot)) break;
+        if (!plainOutcome(test, flat)) return false;
+      }
+      if (i === end) return true;
+    }
+    return matchesLoaded(this.patterns[index]!, flat);
   }
 }
 
@@ -124,5 +163,5 @@ function compiledFor(pattern: unknown): { set: CompiledSet; index: number } {
  */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
   const { set, index } = compiledFor(pattern);
-  return matchesLoaded(set.patterns[index]!, set.load(event));
+  return set.matches(index, set.load(event));
 }

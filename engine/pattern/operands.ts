@@ -27,8 +27,18 @@ function decimalPlaces(n: number): number {
  */
 export function isComparableNumber(n: number): boolean {
   if (!Number.isFinite(n) || n > NUMERIC_LIMIT || n < -NUMERIC_LIMIT) return false;
-  return Number.isInteger(n) || decimalPlaces(n) <= MAX_DECIMALS;
+  if (Number.isInteger(n)) return true;
+  // Counting decimals needs the number's text; remember answers since events repeat values.
+  let known = decimalsOk.get(n);
+  if (known === undefined) {
+    if (decimalsOk.size >= 4096) decimalsOk.clear();
+    known = decimalPlaces(n) <= MAX_DECIMALS;
+    decimalsOk.set(n, known);
+  }
+  return known;
 }
+
+const decimalsOk = new Map<number, boolean>();
 
 /** A wildcard split at its unescaped `*`s: the value must be pieces[0] * pieces[1] * ... */
 export type WildcardPieces = readonly string[];

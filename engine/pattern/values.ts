@@ -10,8 +10,18 @@ export interface CompiledValues {
   test: ValueTest;
   /** `{"exists": false}` is in the list. */
   absent: boolean;
-  /** When every item is a plain string or number that an index can look up; else undefined. */
-  exact: { strings: string[]; numbers: number[] } | undefined;
+  /**
+   * When every item is a plain string, a plain number or a case-sensitive prefix, the values
+   * an index can look the field up by; else undefined.
+   */
+  keys: IndexKeys | undefined;
+}
+
+/** Values a router can index a field by. */
+export interface IndexKeys {
+  strings: string[];
+  numbers: number[];
+  prefixes: string[];
 }
 
 const never: ValueTest = () => false;
@@ -168,8 +178,10 @@ export function compileValues(values: readonly unknown[]): CompiledValues {
   const ips: string[] = [];
   const numbers: number[] = [];
   const literals: unknown[] = [];
+  const prefixes: string[] = [];
   const tests: ValueTest[] = [];
   let absent = false;
+  let others = 0;
   for (const item of values) {
     if (typeof item === "string") {
       const ip = ipKey(item);
@@ -179,6 +191,8 @@ export function compileValues(values: readonly unknown[]): CompiledValues {
     else if (item === null || typeof item === "boolean") literals.push(item);
     else if (isPlainObject(item)) {
       const test = operatorTest(item);
+      if (typeof item.prefix === "string") prefixes.push(item.prefix);
+      else others++;
       if (test === "absent") absent = true;
       else tests.push(test);
     }
@@ -199,6 +213,6 @@ export function compileValues(values: readonly unknown[]): CompiledValues {
       return key !== undefined && ips.includes(key);
     });
   }
-  const onlyExact = !absent && ips.length === 0 && literals.length === 0 && tests.length === (strings.length > 0 ? 1 : 0) + (numbers.length > 0 ? 1 : 0);
-  return { test: anyOf(tests), absent, exact: onlyExact ? { strings, numbers } : undefined };
+  const indexable = others === 0 && ips.length === 0 && literals.length === 0;
+  return { test: anyOf(tests), absent, keys: indexable ? { strings, numbers, prefixes } : undefined };
 }
