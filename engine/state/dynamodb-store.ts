@@ -35,11 +35,20 @@ export class DynamoDbStateStore implements StateStore {
       return { status: "claimed", attempt, checkpoints: attempt > 1 ? await this.loadCheckpoints(key) : new Map() };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ id: key }), ConsistentRead: true }));
-      const item = unmarshall(current.Item ?? {});
+      const item = await this.load(key);
+      // Our own earlier attempt of this call was applied and its answer lost: the SDK's retry then fails the condition.
+      if (item.status === "in-progress" && item.owner === owner) {
+        const attempt = Number(item.attempt ?? 1);
+        return { status: "claimed", attempt, checkpoints: attempt > 1 ? await this.loadCheckpoints(key) : new Map() };
+      }
       if (item.status === "completed") return { status: "completed", summary: item.summary ? JSON.parse(String(item.summary)) : undefined };
       return { status: "in-progress", leaseUntil: Number(item.leaseUntil ?? 0) };
     }
+  }
+
+  private async load(key: string): Promise<Record<string, unknown>> {
+    const current = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ id: key }), ConsistentRead: true }));
+    return unmarshall(current.Item ?? {});
   }
 
   private async loadCheckpoints(key: string): Promise<Map<number, StepCheckpoint>> {
@@ -61,7 +70,8 @@ export class DynamoDbStateStore implements StateStore {
     };
   }
 
-  private async updateOwned(key: string, owner: string, update: string, values: Record<string, unknown>, names: Record<string, string> = {}): Promise<void> {
+  /** `reaches`: the status this update sets, if any, to recognise it as already applied by a lost-answer attempt. */
+  private async updateOwned(key: string, owner: string, update: string, values: Record<string, unknown>, names: Record<string, string> = {}, reaches?: string): Promise<void> {
     const condition = this.ownerCondition(owner);
     try {
       await this.client.send(new UpdateItemCommand({
@@ -73,8 +83,12 @@ export class DynamoDbStateStore implements StateStore {
         ExpressionAttributeValues: marshall({ ...condition.ExpressionAttributeValues, ...values }, { removeUndefinedValues: true }),
       }));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new InProgressError(`the claim on ${key} was lost to another invocation`, { cause: error });
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (reaches !== undefined) {
+        const item = await this.load(key);
+        if (item.owner === owner && item.status === reaches) return;
+      }
+      throw new InProgressError(`the claim on ${key} was lost to another invocation`, { cause: error });
     }
   }
 
@@ -88,10 +102,10 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async complete(key: string, owner: string, summary: unknown): Promise<void> {
-    await this.updateOwned(key, owner, "SET #status = :done, summary = :summary", { ":done": "completed", ":summary": JSON.stringify(summary) }, {});
+    await this.updateOwned(key, owner, "SET #status = :done, summary = :summary", { ":done": "completed", ":summary": JSON.stringify(summary) }, {}, "completed");
   }
 
   async release(key: string, owner: string, error: string): Promise<void> {
-    await this.updateOwned(key, owner, "SET #status = :failed, lastError = :error", { ":failed": "failed", ":error": error.slice(0, 1000) });
+    await this.updateOwned(key, owner, "SET #status = :failed, lastError = :error", { ":failed": "failed", ":error": error.slice(0, 1000) }, {}, "failed");
   }
 }
