@@ -2,6 +2,7 @@ import { CreateSnapshotCommand, DescribeInstancesCommand, type EC2Client, type I
 import { defineAction, type ActionContext, type PermissionGrant } from "../engine/action-contract.ts";
 import { CaretakerError } from "../engine/errors.ts";
 import { forEachBounded } from "./lib/ec2-concurrency.ts";
+import { sendOnce } from "./lib/send-once.ts";
 import { awsErrorCode, describeOwnSnapshots, ec2Arn, fromEc2Tags, tagFilters, toEc2Tags } from "./lib/ec2-snapshots.ts";
 
 /** One attached EBS volume and the snapshot taken of it. */
@@ -146,15 +147,16 @@ export default defineAction({
     const tags = toEc2Tags(params.tags, ctx.tags);
     await forEachBounded(missing, CREATE_CONCURRENCY, async ({ volumeId, device }) => {
       const description = params.description ?? `Caretaker ${ctx.policy.name}: ${instanceId} ${device} (${volumeId})`;
-      const out = await ec2.send(
-        new CreateSnapshotCommand({
-          VolumeId: volumeId,
-          Description: description.slice(0, DESCRIPTION_MAX),
-          TagSpecifications: [{ ResourceType: "snapshot", Tags: tags }],
-        }),
-      );
-      if (!out.SnapshotId) throw new CaretakerError(`CreateSnapshot for ${volumeId} returned no snapshot id`);
-      created.set(volumeId, out.SnapshotId);
+      const command = new CreateSnapshotCommand({
+        VolumeId: volumeId,
+        Description: description.slice(0, DESCRIPTION_MAX),
+        TagSpecifications: [{ ResourceType: "snapshot", Tags: tags }],
+      });
+      // CreateSnapshot has no client token: a retry after a lost answer would take a second snapshot.
+      const result = await sendOnce(command, () => ec2.send(command), async () => (await findEventSnapshots(ec2, ctx, [volumeId])).get(volumeId));
+      const snapshotId = "found" in result ? result.found : result.output.SnapshotId;
+      if (!snapshotId) throw new CaretakerError(`CreateSnapshot for ${volumeId} returned no snapshot id`);
+      created.set(volumeId, snapshotId);
     });
 
     const snapshots: VolumeSnapshot[] = volumes.map(({ volumeId, device }) => ({
