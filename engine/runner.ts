@@ -58,6 +58,12 @@ export interface RunOptions {
 }
 
 const quietLog: RunLog = { step() {}, run() {} };
+/** How many calls a run's log line lists; the count is always there. */
+const LOGGED_CALLS = 100;
+
+function callsForLog(calls: RecordedCall[]) {
+  return { calls: calls.length, callList: calls.slice(0, LOGGED_CALLS).map((c) => ({ step: c.step, service: c.service, operation: c.operation, input: c.input })) };
+}
 const sharedMemoryState = new MemoryStateStore();
 
 /** The bindings every expression of a run sees. */
@@ -172,7 +178,7 @@ export async function runPolicy(policy: LoadedPolicy, event: EventBridgeEvent, o
     }
   } catch (error) {
     result.calls = clients.recorder.calls.slice(callsBefore);
-    log.run({ ...base, triggered: true, status: "failed", error: errorMessage(error), steps: result.steps.map(({ output: _o, ...s }) => s), calls: result.calls.length });
+    log.run({ ...base, triggered: true, status: "failed", error: errorMessage(error), steps: result.steps.map(({ output: _o, ...s }) => s), ...callsForLog(result.calls) });
     if (state) await state.release(key, owner, errorMessage(error)).catch(() => undefined);
     if (error instanceof StepError) Object.assign(error, { result });
     throw error;
@@ -181,7 +187,7 @@ export async function runPolicy(policy: LoadedPolicy, event: EventBridgeEvent, o
   }
   result.calls = clients.recorder.calls.slice(callsBefore);
   if (state) await state.complete(key, owner, { steps: result.steps.map(({ resumed: _r, ...s }) => s) });
-  log.run({ ...base, triggered: true, status: "ok", steps: result.steps.map(({ output: _o, ...s }) => s), calls: result.calls.length });
+  log.run({ ...base, triggered: true, status: "ok", steps: result.steps.map(({ output: _o, ...s }) => s), ...callsForLog(result.calls) });
   return result;
 }
 
