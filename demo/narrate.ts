@@ -18,7 +18,7 @@ function stepDetails(step: StepResult, dryRun: boolean): string[] {
     case "snapshot-volumes": {
       if (out.skipped) return [`${String(out.instance)}: skipped (${String(out.skipped)})`];
       const snaps = (out.snapshots ?? []) as Array<{ volumeId: string; device: string; snapshotId: string }>;
-      return snaps.map((s) => `${s.volumeId} (${s.device}) -> ${s.snapshotId}`);
+      return snaps.map((s) => `${s.volumeId} (${s.device}) -> ${s.snapshotId}${dryRun ? " (placeholder)" : ""}`);
     }
     case "delete-old-snapshots": {
       const deleted = list(out.deleted);
@@ -90,6 +90,6 @@ export function narrateRun(run: DemoRun, indent = "  "): string[] {
 export function narrateMessage(message: { subject?: string; message: string }, maxLines = 6, indent = "  "): string[] {
   const body = message.message.split("\n");
   const shown = body.slice(0, maxLines).map((line) => `${indent}  | ${line}`);
-  if (body.length > maxLines) shown.push(`${indent}  | ... (${body.length - maxLines} more lines)`);
+  if (body.length > maxLines) shown.push(`${indent}  | ... (${body.length - maxLines} more line${body.length - maxLines === 1 ? "" : "s"})`);
   return [`${indent}message "${message.subject ?? "(no subject)"}"`, ...shown];
 }

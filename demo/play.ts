@@ -57,7 +57,7 @@ function difference(a: Set<string>, b: Set<string>): string[] {
   return [...a].filter((id) => !b.has(id));
 }
 
-/** A scene: plays its part, prints its account, and adds to the summary. */
+/** What every scene shares: the output, the handler events are played into, and the summary it adds to. */
 class Demo {
   readonly summary: DemoSummary = {
     rulesCreated: 0, secondSyncWrites: 0, snapshotsCreated: 0, duplicateSnapshotsCreated: 0, notOptedInSnapshotsCreated: 0,
@@ -146,7 +146,8 @@ async function stopScene(demo: Demo, world: World, now: Date): Promise<void> {
 async function nightlyScene(demo: Demo, io: DemoIO, clients: Clients, world: World, nightly: LoadedPolicy, nightlyAt: Date, state: DynamoDbStateStore, env: Record<string, string | undefined>): Promise<void> {
   const rule = `${DEFAULT_PREFIX}${nightly.doc.name}`;
   demo.heading(`${nightlyAt.toISOString()}, a month later: rule ${rule} fires (${String(nightly.doc.trigger.schedule)})`);
-  demo.out("  run through the engine's runner, so its AWS calls and progress show");
+  demo.out("  every auto-created snapshot is now older than 30 days; the hand-made one has no caretaker tags");
+  demo.out("  (played through the engine's runner rather than the handler, so its AWS calls and progress show)");
   const before = await demo.snapshots();
   const result = await runPolicy(nightly, scheduledEvent(nightly.doc.name, nightlyAt, { account: ACCOUNT, ruleName: rule }), { registry, state, env, progress: io.progress });
   for (const line of narrateRun(result, "  ")) demo.out(line);
