@@ -12,6 +12,11 @@ export function policiesDir(values: Record<string, unknown>, io: CliIO): string 
   return resolve(io.cwd, typeof values.policies === "string" ? values.policies : "policies");
 }
 
+/** The paths a command was given, or the policy folder when none. */
+export function pathsFromArgs(positionals: string[], values: Record<string, unknown>, io: CliIO): string[] {
+  return positionals.length ? positionals.map((p) => resolve(io.cwd, p)) : [policiesDir(values, io)];
+}
+
 /** Loads the policies of the folder (throws PolicyError listing every problem). */
 export function loadFromArgs(values: Record<string, unknown>, io: CliIO, registry: ActionRegistry): LoadedPolicy[] {
   return loadPoliciesOrThrow([policiesDir(values, io)], registry, io.cwd);

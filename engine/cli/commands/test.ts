@@ -1,8 +1,7 @@
-import { resolve } from "node:path";
 import { loadPoliciesOrThrow } from "../../policy/load.ts";
 import { runPolicyTests } from "../../policy-tests.ts";
 import { EXIT, type CliCommand } from "../command.ts";
-import { policiesDir, policiesOption } from "../policy-args.ts";
+import { pathsFromArgs, policiesOption } from "../policy-args.ts";
 
 export const testCommand: CliCommand = {
   name: "test",
@@ -10,7 +9,7 @@ export const testCommand: CliCommand = {
   usage: "test [PATH...] [--policies DIR]",
   options: policiesOption,
   async run({ positionals, values, io, registry }) {
-    const paths = positionals.length ? positionals.map((p) => resolve(io.cwd, p)) : [policiesDir(values, io)];
+    const paths = pathsFromArgs(positionals, values, io);
     const policies = loadPoliciesOrThrow(paths, registry, io.cwd);
     let passed = 0;
     let failed = 0;

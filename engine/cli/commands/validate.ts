@@ -1,8 +1,7 @@
-import { resolve } from "node:path";
 import { formatProblem } from "../../errors.ts";
 import { loadPolicyFiles } from "../../policy/load.ts";
 import { EXIT, type CliCommand } from "../command.ts";
-import { policiesDir, policiesOption } from "../policy-args.ts";
+import { pathsFromArgs, policiesOption } from "../policy-args.ts";
 
 export const validateCommand: CliCommand = {
   name: "validate",
@@ -10,7 +9,7 @@ export const validateCommand: CliCommand = {
   usage: "validate [PATH...] [--policies DIR]",
   options: policiesOption,
   async run({ positionals, values, io, registry }) {
-    const paths = positionals.length ? positionals.map((p) => resolve(io.cwd, p)) : [policiesDir(values, io)];
+    const paths = pathsFromArgs(positionals, values, io);
     const { policies, problems } = loadPolicyFiles(paths, registry, io.cwd);
     for (const problem of problems) io.out(formatProblem(problem));
     io.out(problems.length
