@@ -91,7 +91,12 @@ export function toMessageAttributes(attributes: Record<string, AttributeValue> |
   return out;
 }
 
-/** Bytes the attributes take from the Publish limit: name, data type and value of each. */
+/**
+ * Bytes the attributes take from the Publish limit: name, data type and value of each, as SNS counts them.
+ *
+ * @example
+ * attributeBytes({ severity: { DataType: "String", StringValue: "high" } }); // 8 + 6 + 4 = 18
+ */
 export function attributeBytes(attributes: Record<string, MessageAttributeValue>): number {
   let bytes = 0;
   for (const [name, attribute] of Object.entries(attributes)) {
@@ -100,7 +105,12 @@ export function attributeBytes(attributes: Record<string, MessageAttributeValue>
   return bytes;
 }
 
-/** The marker that ends a message cut to fit; `omitted` counts UTF-8 bytes. */
+/**
+ * The marker that ends a message cut to fit; `omitted` counts UTF-8 bytes.
+ *
+ * @example
+ * truncationMarker(38_512); // "\n…[truncated by caretaker: 38512 bytes omitted]"
+ */
 export function truncationMarker(omitted: number): string {
   return `\n…[truncated by caretaker: ${omitted} bytes omitted]`;
 }
