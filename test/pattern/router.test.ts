@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { createRouter, matchesPattern, type EventPattern } from "../../engine/pattern/index.ts";
+import { CaretakerError } from "../../engine/errors.ts";
+
+// Small value domains so random patterns and events often meet.
+const word = fc.constantFrom("a", "b", "ab", "ba", "", "A", "10.0.0.1", "2001:db8::1");
+const num = fc.constantFrom(0, 1, 2, 2.5, -1, 1e10);
+const leafValue = fc.oneof(word, num, fc.constantFrom(null, true, false));
+
+const operator = fc.oneof(
+  word.map((w) => ({ prefix: w })),
+  word.map((w) => ({ suffix: w })),
+  word.map((w) => ({ "equals-ignore-case": w })),
+  fc.constantFrom("a*", "*b", "*", "a*b").map((w) => ({ wildcard: w })),
+  fc.oneof(word, fc.array(word.filter((w) => w !== ""), { minLength: 1, maxLength: 2 })).map((w) => ({ "anything-but": w })),
+  fc.constantFrom(0, 1, 2).map((n) => ({ "anything-but": [n] })),
+  fc.constantFrom("a", "b").map((w) => ({ "anything-but": { prefix: w } })),
+  fc.constantFrom([">", 0], ["<=", 2], [">=", 1, "<", 3], ["=", 2.5]).map((n) => ({ numeric: n })),
+  fc.boolean().map((b) => ({ exists: b })),
+  fc.constantFrom("10.0.0.0/8", "2001:db8::/32").map((c) => ({ cidr: c })),
+);
+const valueList = fc.array(fc.oneof(leafValue, leafValue, operator), { minLength: 1, maxLength: 3 });
+
+const fieldName = fc.constantFrom("source", "detail-type", "state", "n", "ip");
+const fields = fc.dictionary(fieldName, valueList, { minKeys: 1, maxKeys: 3 });
+const pattern: fc.Arbitrary<EventPattern> = fc
+  .record({
+    top: fields,
+    detail: fc.option(fields, { nil: undefined }),
+    items: fc.option(fc.dictionary(fc.constantFrom("sku", "qty"), valueList, { minKeys: 1, maxKeys: 2 }), { nil: undefined }),
+    or: fc.option(fc.array(fields, { minLength: 2, maxLength: 3 }), { nil: undefined }),
+  })
+  .map(({ top, detail, items, or }) => ({
+    ...top,
+    ...(detail ? { detail } : {}),
+    ...(items ? { items } : {}),
+    ...(or ? { $or: or } : {}),
+  }));
+
+const eventFields = fc.dictionary(fieldName, fc.oneof(leafValue, fc.array(leafValue, { maxLength: 3 })), { maxKeys: 5 });
+const event = fc
+  .record({
+    top: eventFields,
+    detail: fc.option(eventFields, { nil: undefined }),
+    items: fc.option(fc.array(fc.dictionary(fc.constantFrom("sku", "qty"), leafValue, { maxKeys: 2 }), { maxLength: 3 }), { nil: undefined }),
+  })
+  .map(({ top, detail, items }) => ({ ...top, ...(detail ? { detail } : {}), ...(items ? { items } : {}) }));
+
+describe("createRouter", () => {
+  it("returns exactly what trying every pattern returns, in pattern order", () => {
+    let matched = 0;
+    fc.assert(
+      fc.property(fc.array(pattern, { minLength: 1, maxLength: 40 }), fc.array(event, { minLength: 1, maxLength: 20 }), (patterns, events) => {
+        const named: Record<string, EventPattern> = {};
+        patterns.forEach((p, i) => (named[`p${i}`] = p));
+        const router = createRouter(named);
+        for (const e of events) {
+          const naive = Object.keys(named).filter((id) => matchesPattern(named[id], e));
+          expect(router.match(e)).toEqual(naive);
+          matched += naive.length;
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // The domains are small enough that the comparison is not vacuous.
+    expect(matched).toBeGreaterThan(1000);
+  });
+
+  it("routes the seed's policies", () => {
+    const router = createRouter({
+      "auto-snapshot-on-stop": {
+        source: ["aws.ec2"],
+        "detail-type": ["EC2 Instance State-change Notification"],
+        detail: { state: ["stopped", "stopping"] },
+      },
+      "scale-on-cpu": {
+        source: ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        detail: { alarmName: [{ prefix: "high-cpu" }], state: { value: ["ALARM"] } },
+      },
+      "notify-disk": { source: ["aws.cloudwatch"], detail: { alarmName: [{ prefix: "disk-" }] } },
+      "any-ec2": { source: ["aws.ec2"] },
+    });
+    expect(
+      router.match({ source: "aws.ec2", "detail-type": "EC2 Instance State-change Notification", detail: { state: "stopped" } }),
+    ).toEqual(["auto-snapshot-on-stop", "any-ec2"]);
+    expect(
+      router.match({ source: "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", detail: { alarmName: "high-cpu-web", state: { value: "ALARM" } } }),
+    ).toEqual(["scale-on-cpu"]);
+    expect(router.match({ source: "aws.cloudwatch", detail: { alarmName: "disk-full" } })).toEqual(["notify-disk"]);
+    expect(router.match({ source: "aws.s3" })).toEqual([]);
+  });
+
+  it("reports every invalid pattern by id", () => {
+    expect(() => createRouter({ good: { source: ["a"] }, bad: { source: "a" }, worse: {} })).toThrow(CaretakerError);
+    try {
+      createRouter({ good: { source: ["a"] }, bad: { source: "a" }, worse: {} });
+    } catch (e) {
+      const lines = (e as Error).message.split("\n").filter((l) => /^(bad|worse): /.test(l));
+      expect(lines.map((l) => l.split(":")[0])).toEqual(["bad", "worse"]);
+    }
+  });
+
+  it("gives the same answers for repeated and interleaved events", () => {
+    const router = createRouter({ a: { x: ["1"] }, b: { x: [{ prefix: "1" }] }, c: { y: [{ exists: false }] } });
+    const e1 = { x: "1" };
+    const e2 = { x: "12", y: 0 };
+    expect(router.match(e1)).toEqual(["a", "b", "c"]);
+    expect(router.match(e2)).toEqual(["b"]);
+    expect(router.match(e1)).toEqual(["a", "b", "c"]);
+  });
+});
