@@ -4,9 +4,12 @@ import { createRouter, matchesPattern, type EventPattern } from "../../engine/pa
 import { CaretakerError } from "../../engine/errors.ts";
 
 // Small value domains so random patterns and events often meet.
-const word = fc.constantFrom("a", "b", "ab", "ba", "", "A", "10.0.0.1", "2001:db8::1");
-const num = fc.constantFrom(0, 1, 2, 2.5, -1, 1e10);
-const leafValue = fc.oneof(word, num, fc.constantFrom(null, true, false));
+const word = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom("a", "b") },
+  { weight: 1, arbitrary: fc.constantFrom("ab", "", "A", "10.0.0.1", "2001:db8::1") },
+);
+const num = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(1, 2) }, { weight: 1, arbitrary: fc.constantFrom(0, 2.5, -1, 1e10) });
+const leafValue = fc.oneof({ weight: 4, arbitrary: word }, { weight: 2, arbitrary: num }, { weight: 1, arbitrary: fc.constantFrom(null, true, false) });
 
 const operator = fc.oneof(
   word.map((w) => ({ prefix: w })),
@@ -20,16 +23,17 @@ const operator = fc.oneof(
   fc.boolean().map((b) => ({ exists: b })),
   fc.constantFrom("10.0.0.0/8", "2001:db8::/32").map((c) => ({ cidr: c })),
 );
-const valueList = fc.array(fc.oneof(leafValue, leafValue, operator), { minLength: 1, maxLength: 3 });
+const valueList = fc.array(fc.oneof({ weight: 3, arbitrary: leafValue }, { weight: 2, arbitrary: operator }), { minLength: 1, maxLength: 3 });
 
-const fieldName = fc.constantFrom("source", "detail-type", "state", "n", "ip");
-const fields = fc.dictionary(fieldName, valueList, { minKeys: 1, maxKeys: 3 });
+const NAMES = ["source", "detail-type", "state", "n", "ip"] as const;
+const fieldName = fc.constantFrom(...NAMES);
+const fields = fc.dictionary(fieldName, valueList, { minKeys: 1, maxKeys: 2 });
 const pattern: fc.Arbitrary<EventPattern> = fc
   .record({
     top: fields,
-    detail: fc.option(fields, { nil: undefined }),
-    items: fc.option(fc.dictionary(fc.constantFrom("sku", "qty"), valueList, { minKeys: 1, maxKeys: 2 }), { nil: undefined }),
-    or: fc.option(fc.array(fields, { minLength: 2, maxLength: 3 }), { nil: undefined }),
+    detail: fc.option(fields, { nil: undefined, freq: 2 }),
+    items: fc.option(fc.dictionary(fc.constantFrom("sku", "qty"), valueList, { minKeys: 1, maxKeys: 2 }), { nil: undefined, freq: 3 }),
+    or: fc.option(fc.array(fields, { minLength: 2, maxLength: 3 }), { nil: undefined, freq: 4 }),
   })
   .map(({ top, detail, items, or }) => ({
     ...top,
@@ -38,11 +42,15 @@ const pattern: fc.Arbitrary<EventPattern> = fc
     ...(or ? { $or: or } : {}),
   }));
 
-const eventFields = fc.dictionary(fieldName, fc.oneof(leafValue, fc.array(leafValue, { maxLength: 3 })), { maxKeys: 5 });
+// Events carry most names most of the time, sometimes as arrays.
+const eventValue = fc.oneof({ weight: 4, arbitrary: leafValue }, { weight: 1, arbitrary: fc.array(leafValue, { maxLength: 3 }) });
+const eventFields = fc
+  .tuple(...NAMES.map(() => fc.option(eventValue, { nil: undefined, freq: 5 })))
+  .map((values) => Object.fromEntries(NAMES.map((n, i) => [n, values[i]]).filter(([, v]) => v !== undefined)));
 const event = fc
   .record({
     top: eventFields,
-    detail: fc.option(eventFields, { nil: undefined }),
+    detail: fc.option(eventFields, { nil: undefined, freq: 5 }),
     items: fc.option(fc.array(fc.dictionary(fc.constantFrom("sku", "qty"), leafValue, { maxKeys: 2 }), { maxLength: 3 }), { nil: undefined }),
   })
   .map(({ top, detail, items }) => ({ ...top, ...(detail ? { detail } : {}), ...(items ? { items } : {}) }));
@@ -61,10 +69,10 @@ describe("createRouter", () => {
           matched += naive.length;
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
     // The domains are small enough that the comparison is not vacuous.
-    expect(matched).toBeGreaterThan(1000);
+    expect(matched).toBeGreaterThan(500);
   });
 
   it("routes the seed's policies", () => {
