@@ -11,6 +11,8 @@ export interface IamContextOptions {
 }
 
 export const DEFAULT_FUNCTION_NAME = "caretaker";
+/** The template's default StateTableName. */
+export const DEFAULT_STATE_TABLE = "caretaker-state";
 
 /**
  * The context the IAM policy is assembled for: concrete values where given, otherwise the

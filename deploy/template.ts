@@ -2,8 +2,8 @@ import { stringify } from "yaml";
 import type { ActionRegistry } from "../engine/action-contract.ts";
 import type { LoadedPolicy } from "../engine/policy/types.ts";
 import { TARGET_RETRY_POLICY } from "./assemble-rules.ts";
-import { assembleIamPolicy, CFN_PLACEHOLDERS, type IamPolicyDocument } from "./iam.ts";
-import { iamContext } from "./iam-context.ts";
+import { assembleIamPolicy, CFN_PLACEHOLDERS, type IamContext, type IamPolicyDocument } from "./iam.ts";
+import { DEFAULT_FUNCTION_NAME, DEFAULT_STATE_TABLE, iamContext } from "./iam-context.ts";
 import { DEFAULT_PREFIX } from "./rule-model.ts";
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -58,18 +58,36 @@ function cfnValue(value: unknown, names: Set<string>): Json {
 }
 
 /**
+ * The values the template gives the policies' environment variables, as `Fn::Sub` placeholders:
+ * `ALERT_TOPIC_ARN` → `${AlertTopic}`, a declared `METRICS_TABLE` → `${EnvMetricsTable}`.
+ */
+export function templateEnvPlaceholders(policies: LoadedPolicy[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, provided] of Object.entries(PROVIDED_ENV)) env[name] = provided.iam;
+  for (const name of declaredEnv(policies)) env[name] = `\${${envParameterName(name)}}`;
+  return env;
+}
+
+/**
  * The IAM policy the function's role gets in the template: placeholders for account, region
  * and partition, the template's own table, log group and topics, and the policies' declared
  * environment variables as template parameters.
  */
 export function templateIamPolicy(policies: LoadedPolicy[], registry: ActionRegistry): IamPolicyDocument {
-  const env: Record<string, string> = {};
-  for (const [name, provided] of Object.entries(PROVIDED_ENV)) env[name] = provided.iam;
-  for (const name of declaredEnv(policies)) env[name] = `\${${envParameterName(name)}}`;
-  const ctx = iamContext({ ...CFN_PLACEHOLDERS, stateTable: "${StateTable.Arn}", functionName: "${FunctionName}", env });
+  return assembleIamPolicy(policies, registry, templateIamContext(policies));
+}
+
+/** The context the template's role policy is assembled for; `overrides` replace parts of it (caretaker iam). */
+export function templateIamContext(policies: LoadedPolicy[], overrides: { stateTable?: string; functionName?: string; env?: Record<string, string> } = {}): IamContext {
+  const ctx = iamContext({
+    ...CFN_PLACEHOLDERS,
+    stateTable: overrides.stateTable ?? "${StateTable.Arn}",
+    functionName: overrides.functionName ?? "${FunctionName}",
+    env: { ...templateEnvPlaceholders(policies), ...overrides.env },
+  });
   // Lambda publishes a failed asynchronous invocation to the failure destination with the function's role.
   ctx.extra = [{ actions: ["sns:Publish"], resources: ["${FailureTopic}"] }];
-  return assembleIamPolicy(policies, registry, ctx);
+  return ctx;
 }
 
 /**
@@ -104,11 +122,11 @@ export function assembleTemplate(policies: LoadedPolicy[], registry: ActionRegis
     AWSTemplateFormatVersion: "2010-09-09",
     Description: "Caretaker: one Lambda that runs the ops policies, its least-privilege role, state table, failure destination and dead-letter queue.",
     Parameters: {
-      FunctionName: { Type: "String", Default: "caretaker", AllowedPattern: "^[A-Za-z0-9_-]{1,64}$", Description: "Name of the engine function (and its log group)." },
+      FunctionName: { Type: "String", Default: DEFAULT_FUNCTION_NAME, AllowedPattern: "^[A-Za-z0-9_-]{1,64}$", Description: "Name of the engine function (and its log group)." },
       CodeBucket: { Type: "String", Description: "S3 bucket holding the bundle (dist/caretaker-lambda.zip)." },
       CodeKey: { Type: "String", Description: "S3 key of the bundle; use a new key per build so the stack sees the change." },
       RulePrefix: { Type: "String", Default: DEFAULT_PREFIX, AllowedPattern: "^[.A-Za-z0-9_-]+$", Description: "sync-rules' --prefix: EventBridge may invoke the function only from rules named with it." },
-      StateTableName: { Type: "String", Default: "caretaker-state", Description: "DynamoDB table for exactly-once run state." },
+      StateTableName: { Type: "String", Default: DEFAULT_STATE_TABLE, Description: "DynamoDB table for exactly-once run state." },
       AlertTopicName: { Type: "String", Default: "caretaker-alerts", Description: "SNS topic the policies notify (ALERT_TOPIC_ARN)." },
       MemorySize: { Type: "Number", Default: 512, MinValue: 128, MaxValue: 10240 },
       Timeout: { Type: "Number", Default: 300, MinValue: 1, MaxValue: 900, Description: "Seconds; archive-table streams whole tables." },

@@ -4,6 +4,7 @@ import { DeployError } from "../../engine/errors.ts";
 import { assembleIamPolicy, mergeGrants, staticParams, type IamPolicyDocument } from "../../deploy/iam.ts";
 import { iamContext } from "../../deploy/iam-context.ts";
 import { iamCommand } from "../../engine/cli/commands/iam.ts";
+import { templateIamPolicy } from "../../deploy/template.ts";
 import archiveTable from "../../actions/archive-table.ts";
 import scaleAsg from "../../actions/scale-asg.ts";
 import deleteOldSnapshots from "../../actions/delete-old-snapshots.ts";
@@ -120,5 +121,13 @@ describe("the iam command", () => {
     const values = { json: true, policies: folder.dir, account: "123456789012", region: "eu-west-1", partition: "aws", "state-table": "caretaker-state" };
     expect(await iamCommand.run({ positionals: [], values, io, registry })).toBe(0);
     expect(JSON.parse(lines.join("\n"))).toEqual(assembleIamPolicy(folder.load(registry), registry, ctx));
+  });
+
+  it("prints the template's own role policy when no account, region or partition is given", async () => {
+    folder.write([nightly, snap]);
+    const lines: string[] = [];
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), cwd: process.cwd(), env: {}, isTTY: false };
+    expect(await iamCommand.run({ positionals: [], values: { json: true, policies: folder.dir }, io, registry })).toBe(0);
+    expect(JSON.parse(lines.join("\n"))).toEqual(templateIamPolicy(folder.load(registry), registry));
   });
 });

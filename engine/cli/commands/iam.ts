@@ -1,5 +1,6 @@
 import { assembleIamPolicy, formatIamPolicy, usedActions } from "../../../deploy/iam.ts";
-import { iamContext } from "../../../deploy/iam-context.ts";
+import { DEFAULT_STATE_TABLE, iamContext } from "../../../deploy/iam-context.ts";
+import { templateIamContext } from "../../../deploy/template.ts";
 import { UsageError } from "../../errors.ts";
 import type { CliCommand } from "../command.ts";
 import { loadFromArgs, policiesOption } from "../policy-args.ts";
@@ -32,14 +33,13 @@ export const iamCommand: CliCommand = {
       if (at < 1) throw new UsageError(`--env takes NAME=VALUE, not "${pair}"`);
       env[pair.slice(0, at)] = pair.slice(at + 1);
     }
-    const ctx = iamContext({
-      account: text(values.account),
-      region: text(values.region),
-      partition: text(values.partition),
-      stateTable: text(values["state-table"]) ?? text(io.env.CARETAKER_STATE_TABLE),
-      functionName: text(values["function-name"]),
-      env,
-    });
+    const stateTable = text(values["state-table"]) ?? text(io.env.CARETAKER_STATE_TABLE);
+    const functionName = text(values["function-name"]);
+    const concrete = ["account", "region", "partition"].some((k) => text(values[k]) !== undefined);
+    // Without concrete values the output is the template's own role policy, ready for its Fn::Sub.
+    const ctx = concrete
+      ? iamContext({ account: text(values.account), region: text(values.region), partition: text(values.partition), stateTable: stateTable ?? DEFAULT_STATE_TABLE, functionName, env })
+      : templateIamContext(policies, { stateTable, functionName, env });
     const doc = assembleIamPolicy(policies, registry, ctx);
     if (values.json === true) {
       io.out(JSON.stringify(doc, null, 2));
@@ -49,7 +49,7 @@ export const iamCommand: CliCommand = {
     io.out("");
     for (const line of formatIamPolicy(doc)) io.out(line);
     io.out("");
-    io.out(`${doc.Statement.length} statements; placeholders like \${AWS::AccountId} are filled in by CloudFormation (or pass --account, --region, --partition)`);
+    io.out(concrete ? `${doc.Statement.length} statements` : `${doc.Statement.length} statements, as in the template's role; \${...} are filled in by its Fn::Sub (or pass --account, --region, --partition)`);
     return 0;
   },
 };
