@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -9,7 +10,7 @@ import { CreateTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { registry } from "../../actions/index.ts";
 import { BUNDLE_BUDGET_BYTES, buildBundle, type BundleResult } from "../../deploy/bundle.ts";
-import { inlineSchemaConstants } from "../../deploy/sdk-schema-shaking.ts";
+import { inlineSchemaConstants, sdkSchemaShaking } from "../../deploy/sdk-schema-shaking.ts";
 import type { LoadedPolicy } from "../../engine/policy/types.ts";
 import { PolicyFolder, schedulePolicy } from "./fixtures.ts";
 
@@ -106,5 +107,50 @@ describe("inlineSchemaConstants", () => {
   it("inlines string constants where they are values, never in declarations or property names", () => {
     const source = ['const _A = "Address";', 'const n0 = "com.amazonaws.ec2";', "export var A$ = [3, n0, _A, { [_A]: 1, _A: 2 }, x._A, a ? _A : 0];"].join("\n");
     expect(inlineSchemaConstants(source).split("\n")[2]).toBe('export var A$ = [3, "com.amazonaws.ec2", "Address", { ["Address"]: 1, _A: 2 }, x._A, a ? _A : 0];');
+  });
+});
+
+/** Deep equality of two schema values; lazy references (`() => X$`) are followed, cycles once. */
+function sameSchema(actual: unknown, expected: unknown, path: string, seen: Set<unknown>): void {
+  if (typeof expected === "function") {
+    expect(typeof actual, path).toBe("function");
+    const lazy = expected as () => unknown;
+    if (lazy.length !== 0 || /^class\b/.test(lazy.toString())) return;
+    if (seen.has(expected)) return;
+    seen.add(expected);
+    sameSchema((actual as () => unknown)(), lazy(), `${path}()`, seen);
+    return;
+  }
+  if (expected && typeof expected === "object") {
+    expect(actual && typeof actual, path).toBe("object");
+    if (seen.has(expected)) return;
+    seen.add(expected);
+    const keys = Object.keys(expected);
+    expect(Object.keys(actual as object), path).toEqual(keys);
+    for (const key of keys) sameSchema((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`, seen);
+    return;
+  }
+  expect(actual, path).toBe(expected);
+}
+
+describe("sdkSchemaShaking", () => {
+  // The transform must not change a single schema: bundle every export of each client's schema
+  // file with and without it, load both and compare them deeply.
+  const clients = ["client-ec2", "client-s3", "client-sns", "client-auto-scaling", "client-dynamodb", "client-eventbridge"];
+  it.each(clients)("leaves every schema of %s as it was", async (client) => {
+    const dir = mkdtempSync(join(tmpdir(), "caretaker-schemas-"));
+    try {
+      const entry = join(dir, "entry.mjs");
+      writeFileSync(entry, `export * from ${JSON.stringify(`@aws-sdk/${client}/dist-es/schemas/schemas_0.js`)};\n`);
+      const common = { entryPoints: [entry], bundle: true, platform: "node", format: "esm", nodePaths: [join(process.cwd(), "node_modules")], logLevel: "silent" } as const;
+      await build({ ...common, outfile: join(dir, "plain.mjs") });
+      await build({ ...common, outfile: join(dir, "shaken.mjs"), plugins: [sdkSchemaShaking()] });
+      const plain = await import(pathToFileURL(join(dir, "plain.mjs")).href);
+      const shaken = await import(pathToFileURL(join(dir, "shaken.mjs")).href);
+      expect(Object.keys(shaken).sort()).toEqual(Object.keys(plain).sort());
+      for (const name of Object.keys(plain)) sameSchema(shaken[name], plain[name], name, new Set());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
