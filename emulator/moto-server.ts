@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { delimiter, join } from "node:path";
 
 /** A running moto server on a loopback port. */
 export interface MotoServer {
@@ -40,6 +42,43 @@ function motoAvailable(): boolean {
   return !probe.error && probe.status === 0;
 }
 
+// moto's server handles requests on threads without locking its backends, so two concurrent
+// conditional writes can both succeed (seen: 9 double claims in 30 tries). Real DynamoDB never
+// does that. Serving requests one at a time (still on threads, so keep-alive works) restores it.
+const LOCKED_MOTO = `
+import sys, threading
+import moto.server as server
+lock = threading.Lock()
+def serialized(app):
+    def handle(environ, start_response):
+        with lock:
+            return list(app(environ, start_response))
+    return handle
+run = server.run_simple
+server.run_simple = lambda host, port, app, **kw: run(host, port, serialized(app), **kw)
+server.main(sys.argv[1:])
+`;
+
+function shebangPython(script: string): string[] | undefined {
+  const first = readFileSync(script, "utf8").split("\n", 1)[0] ?? "";
+  const command = first.startsWith("#!") ? first.slice(2).trim().split(/\s+/) : [];
+  return command.some((part) => /python/.test(part)) ? command : undefined;
+}
+
+/** The Python that runs moto_server (through a pyenv shim if need be), when it can import moto. */
+function motoPython(): string[] | undefined {
+  const onPath = (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "moto_server")).find((p) => existsSync(p));
+  if (!onPath) return undefined;
+  let command = shebangPython(onPath);
+  if (!command) {
+    const real = spawnSync("pyenv", ["which", "moto_server"], { encoding: "utf8" });
+    if (!real.error && real.status === 0 && real.stdout.trim()) command = shebangPython(real.stdout.trim());
+  }
+  if (!command) return undefined;
+  const probe = spawnSync(command[0]!, [...command.slice(1), "-c", "import moto.server"], { stdio: "ignore" });
+  return !probe.error && probe.status === 0 ? command : undefined;
+}
+
 async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -69,7 +108,10 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+  const python = motoPython();
+  const args = ["-H", "127.0.0.1", "-p", String(port)];
+  const [command, ...commandArgs] = python ? [...python, "-c", LOCKED_MOTO, ...args] : ["moto_server", ...args];
+  const child = spawn(command!, commandArgs, {
     env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: "false" },
     stdio: "ignore",
     detached: false,

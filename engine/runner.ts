@@ -186,7 +186,8 @@ export async function runPolicy(policy: LoadedPolicy, event: EventBridgeEvent, o
     clients.recorder.step = null;
   }
   result.calls = clients.recorder.calls.slice(callsBefore);
-  if (state) await state.complete(key, owner, { steps: result.steps.map(({ resumed: _r, ...s }) => s) });
+  // Statuses only: outputs live in the step checkpoints and may be large.
+  if (state) await state.complete(key, owner, { steps: result.steps.map(({ resumed: _r, output: _o, ...s }) => s) });
   log.run({ ...base, triggered: true, status: "ok", steps: result.steps.map(({ output: _o, ...s }) => s), ...callsForLog(result.calls) });
   return result;
 }

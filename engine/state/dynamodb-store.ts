@@ -1,12 +1,14 @@
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { InProgressError } from "../errors.ts";
+import { decodeChunks, encodeChunks } from "./chunks.ts";
 import { RECORD_TTL_SECONDS, type ClaimResult, type StateStore, type StepCheckpoint } from "./store.ts";
 
 /**
  * Run records in DynamoDB (table key `id`, string; TTL attribute `expiresAt`).
  * The run item `<key>` holds the claim; each step's checkpoint is its own item `<key>#step#<n>`
- * so outputs never crowd one item toward the 400 KB limit.
+ * (gzipped, with further parts `<key>#step#<n>#<part>` when large) so outputs never hit the
+ * 400 KB item limit. The run item's summary holds statuses only, never outputs.
  */
 export class DynamoDbStateStore implements StateStore {
   readonly kind = "dynamodb" as const;
@@ -58,7 +60,13 @@ export class DynamoDbStateStore implements StateStore {
       const result = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ id: `${key}#step#${step}` }), ConsistentRead: true }));
       if (!result.Item) return checkpoints;
       const item = unmarshall(result.Item);
-      checkpoints.set(step, JSON.parse(String(item.checkpoint)) as StepCheckpoint);
+      const parts: Uint8Array[] = [item.data as Uint8Array];
+      for (let part = 1; part < Number(item.parts ?? 1); part++) {
+        const more = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ id: `${key}#step#${step}#${part}` }), ConsistentRead: true }));
+        if (!more.Item) throw new Error(`checkpoint ${key} step ${step} is missing part ${part}`);
+        parts.push(unmarshall(more.Item).data as Uint8Array);
+      }
+      checkpoints.set(step, decodeChunks(parts) as StepCheckpoint);
     }
   }
 
@@ -95,9 +103,14 @@ export class DynamoDbStateStore implements StateStore {
   async checkpoint(key: string, owner: string, step: number, checkpoint: StepCheckpoint): Promise<void> {
     // Confirm the claim is still ours before recording: a run that lost its claim must stop here.
     await this.updateOwned(key, owner, "SET expiresAt = :ttl", { ":ttl": this.expiresAt() });
+    const parts = encodeChunks(checkpoint);
+    // Extra parts first: the head item's existence is what says the checkpoint is whole.
+    for (let part = 1; part < parts.length; part++) {
+      await this.client.send(new PutItemCommand({ TableName: this.table, Item: marshall({ id: `${key}#step#${step}#${part}`, data: parts[part], expiresAt: this.expiresAt() }) }));
+    }
     await this.client.send(new PutItemCommand({
       TableName: this.table,
-      Item: marshall({ id: `${key}#step#${step}`, checkpoint: JSON.stringify(checkpoint), expiresAt: this.expiresAt() }),
+      Item: marshall({ id: `${key}#step#${step}`, data: parts[0], parts: parts.length, expiresAt: this.expiresAt() }),
     }));
   }
 

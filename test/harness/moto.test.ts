@@ -12,3 +12,17 @@ describe("moto harness", () => {
     expect(after.Volumes).toHaveLength(1);
   });
 });
+
+describe("moto harness: conditional writes under concurrency", () => {
+  it("lets exactly one of several concurrent claims win, as DynamoDB does", async () => {
+    const { CreateTableCommand, DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+    const { DynamoDbStateStore } = await import("../../engine/state/dynamodb-store.ts");
+    const client = new DynamoDBClient({});
+    await client.send(new CreateTableCommand({ TableName: "race", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }] }));
+    const store = new DynamoDbStateStore(client, "race");
+    for (let k = 0; k < 20; k++) {
+      const claims = await Promise.all([0, 1, 2, 3].map((i) => store.claim(`key-${k}`, `owner-${i}`, 60_000)));
+      expect(claims.filter((c) => c.status === "claimed")).toHaveLength(1);
+    }
+  });
+});
