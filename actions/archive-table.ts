@@ -139,6 +139,10 @@ export default defineAction({
     const scanInput = assembleScanInput(params);
     ctx.assertWithinLimit(1, "S3 objects");
     const gzip = params.gzip ?? false;
+    if (gzip !== params.key.endsWith(".gz")) {
+      // Tools pick the decoder by the suffix; a mismatch yields an archive nobody can read back.
+      ctx.log.warn("archive key suffix does not match the gzip setting", { key: params.key, gzip });
+    }
     const out = openJsonLinesUpload({ client: ctx.clients.s3, bucket: params.bucket, key: params.key, gzip, tags: ctx.tags });
     let records = 0;
     let returned = 0;

@@ -26,18 +26,18 @@ const BUCKET = "bench-archive";
 const RSS_BUDGET_MB = 30;
 /** The action may take at most this multiple of the bare SDK loop's wall time. */
 const TIME_BUDGET = 1.3;
-const TIMING_ROUNDS = 3;
 
-/** A metrics-like item of about 300 bytes, as the nightly archive sees them. */
+/**
+ * A metrics-like item of about 300 bytes, as the nightly archive sees them. Few attributes,
+ * because moto spends ~1 ms per attribute value serializing a Scan page: 100,000 items
+ * already take minutes to scan, and that wait is the same for the action and the baseline.
+ */
 export function benchItem(i: number): Record<string, AttributeValue> {
   return {
     pk: { S: `host-${String(i % 500).padStart(4, "0")}#${String(i).padStart(8, "0")}` },
     ts: { N: String(1_767_225_600 + i * 60) },
-    metric: { S: i % 3 === 0 ? "cpu" : i % 3 === 1 ? "disk" : "net" },
     value: { N: (i * 0.37).toFixed(2) },
-    ok: { BOOL: i % 7 !== 0 },
-    labels: { L: [{ S: "prod" }, { S: `az-${i % 3}` }] },
-    detail: { M: { source: { S: "agent" }, samples: { N: String(i % 60) }, note: { S: "x".repeat(120) } } },
+    detail: { M: { metric: { S: i % 2 === 0 ? "cpu" : "disk" }, note: { S: "x".repeat(200) } } },
   };
 }
 
@@ -77,6 +77,10 @@ interface ChildResult {
   records: number;
   bytes: number;
   ms: number;
+  /** CPU time of the Node process during the run: what the code itself costs, without moto's wait. */
+  cpuMs: number;
+  /** RSS once every module is loaded, just before the run. */
+  rssBeforeMb: number;
   maxRssMb: number;
 }
 
@@ -112,13 +116,19 @@ async function actionRun(table: string, key: string): Promise<{ records: number;
 }
 
 async function child(mode: string, table: string, key: string): Promise<void> {
+  const rssBeforeMb = process.memoryUsage.rss() / 2 ** 20;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const out = mode === "bare" ? await bareLoop(table, key) : await actionRun(table, key);
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   const result: ChildResult = {
     mode,
     table,
     ...out,
-    ms: performance.now() - started,
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    rssBeforeMb,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -127,17 +137,16 @@ async function child(mode: string, table: string, key: string): Promise<void> {
 async function runChild(mode: string, table: string, key: string): Promise<ChildResult> {
   const runner = fileURLToPath(new URL("../bin/run-ts.js", import.meta.url));
   const self = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, [runner, self, "--child", mode, table, key], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+  const proc = spawn(process.execPath, [runner, self, "--child", mode, table, key], {
+    stdio: ["ignore", "pipe", "inherit"],
+    // The parent has shown the SDK's Node version notice once already.
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+  });
   let stdout = "";
   proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   const [code] = (await once(proc, "exit")) as [number | null];
   if (code !== 0) throw new Error(`bench child ${mode} ${table} exited with ${code}`);
   return JSON.parse(stdout.trim().split("\n").pop()!) as ChildResult;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Peak memory of archive-table at 10k vs 100k items, and its wall time against a bare SDK loop. */
@@ -170,18 +179,22 @@ export default async function bench(): Promise<void> {
       if (r.records !== Number(r.table.slice("bench-".length))) throw new Error(`${r.table}: archived ${r.records} records`);
     }
     const growth = large.maxRssMb - small.maxRssMb;
-    console.log(`peak RSS: ${SMALL} items ${small.maxRssMb.toFixed(1)} MB (${(small.bytes / 1e6).toFixed(1)} MB archived), ${LARGE} items ${large.maxRssMb.toFixed(1)} MB (${(large.bytes / 1e6).toFixed(1)} MB archived)`);
-    console.log(`peak RSS growth ${growth.toFixed(1)} MB (budget ${RSS_BUDGET_MB} MB): ${growth <= RSS_BUDGET_MB ? "PASS" : "FAIL"}`);
-
-    const actionMs: number[] = [];
-    const bareMs: number[] = [];
-    for (let round = 0; round < TIMING_ROUNDS; round++) {
-      bareMs.push((await runChild("bare", `bench-${LARGE}`, "bare.jsonl")).ms);
-      actionMs.push((await runChild("action", `bench-${LARGE}`, "action.jsonl")).ms);
+    for (const r of [small, large]) {
+      console.log(
+        `archive ${r.records} items (${(r.bytes / 1e6).toFixed(1)} MB): peak RSS ${r.maxRssMb.toFixed(1)} MB, ` +
+          `RSS before the run ${r.rssBeforeMb.toFixed(1)} MB, ${(r.ms / 1000).toFixed(1)} s, CPU ${(r.cpuMs / 1000).toFixed(1)} s`,
+      );
     }
-    const ratio = median(actionMs) / median(bareMs);
-    console.log(`wall time for ${LARGE} items (median of ${TIMING_ROUNDS}): action ${median(actionMs).toFixed(0)} ms, bare SDK loop ${median(bareMs).toFixed(0)} ms`);
-    console.log(`time ratio ${ratio.toFixed(2)}x (budget ${TIME_BUDGET}x): ${ratio <= TIME_BUDGET ? "PASS" : "FAIL"}`);
+    console.log(`peak RSS growth ${LARGE} vs ${SMALL} items: ${growth.toFixed(1)} MB (budget ${RSS_BUDGET_MB} MB): ${growth <= RSS_BUDGET_MB ? "PASS" : "FAIL"}`);
+
+    // The 100,000-item run above is the action's timing sample; the baseline scans the same table.
+    const bare = await runChild("bare", `bench-${LARGE}`, "bare.jsonl");
+    const ratio = large.ms / bare.ms;
+    console.log(
+      `${LARGE} items: action ${(large.ms / 1000).toFixed(1)} s (CPU ${(large.cpuMs / 1000).toFixed(1)} s), ` +
+        `bare SDK loop ${(bare.ms / 1000).toFixed(1)} s (CPU ${(bare.cpuMs / 1000).toFixed(1)} s), CPU ratio ${(large.cpuMs / bare.cpuMs).toFixed(2)}x`,
+    );
+    console.log(`wall time ratio ${ratio.toFixed(2)}x (budget ${TIME_BUDGET}x): ${ratio <= TIME_BUDGET ? "PASS" : "FAIL"}`);
     if (growth > RSS_BUDGET_MB || ratio > TIME_BUDGET) process.exitCode = 1;
   } finally {
     for (const [name, value] of Object.entries(saved)) {

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { PassThrough, Transform, pipeline, type Writable } from "node:stream";
+import { Transform, pipeline, type Writable } from "node:stream";
 import { createGzip } from "node:zlib";
 
 /** Where and how a JSON Lines object is written. */
@@ -58,12 +58,11 @@ function start(target: JsonLinesTarget, tuning: JsonLinesTuning): Started {
   });
   if (target.gzip) {
     const gzip = createGzip();
+    // Errors travel both ways: a failed upload destroys gzip, a destroyed gzip fails the body.
     pipeline(gzip, body, () => {});
     state.input = gzip;
   } else {
-    const input = new PassThrough();
-    pipeline(input, body, () => {});
-    state.input = input;
+    state.input = body;
   }
   state.input.on("error", (error) => {
     state.failure ??= error;

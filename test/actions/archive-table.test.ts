@@ -214,6 +214,18 @@ describe("archive-table", () => {
     expect(head.ContentType).toBe("application/gzip");
   });
 
+  it("warns when the key's .gz suffix contradicts the gzip setting", async () => {
+    const warnings: unknown[] = [];
+    const ctx: ActionContext = { ...testContext({ time: NOW }), log: { info() {}, warn: (_message, fields) => warnings.push(fields) } };
+    await archive({ table: "empty", key: "plain.jsonl.gz" }, ctx);
+    await archive({ table: "empty", key: "packed.jsonl", gzip: true }, ctx);
+    await archive({ table: "empty", key: "fine.jsonl.gz", gzip: true }, ctx);
+    expect(warnings).toEqual([
+      { key: "plain.jsonl.gz", gzip: false },
+      { key: "packed.jsonl", gzip: true },
+    ]);
+  });
+
   it("writes no object when no item matches (empty table, or nothing passes the filters)", async () => {
     const ctx = testContext({ time: NOW });
     const empty = await archive({ table: "empty", key: "none/empty.jsonl" }, ctx);
