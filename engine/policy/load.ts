@@ -21,7 +21,8 @@ const POLICY_FILE = /\.ya?ml$/;
 export function listPolicyFiles(paths: string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
-    if (statSync(path).isDirectory()) {
+    // A path that does not exist is read below like any file, and reported as a problem there.
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
       files.push(...readdirSync(path).filter((f) => POLICY_FILE.test(f)).sort().map((f) => join(path, f)));
     } else files.push(path);
   }
@@ -41,7 +42,8 @@ function schemaFor(registry: ActionRegistry): Record<string, unknown> {
 
 function place(file: string, source: YamlSource, raw: RawProblem): Problem {
   const position = raw.position ?? source.locate(raw.path ?? [], raw.atKey);
-  return { file, line: position.line, column: position.column, id: raw.id, message: raw.message };
+  // One problem, one line: a value quoted into a message may hold line breaks.
+  return { file, line: position.line, column: position.column, id: raw.id, message: raw.message.replace(/\s*\n\s*/g, " ") };
 }
 
 function samePath(a: DocPath, b: DocPath): boolean {
@@ -103,7 +105,9 @@ export function loadPolicyFiles(paths: string[], registry: ActionRegistry, cwd =
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      problems.push({ file, line: 1, column: 1, id: "unreadable", message: `cannot read the file: ${(error as Error).message}` });
+      const code = (error as { code?: string }).code;
+      const message = code === "ENOENT" ? "no such file or folder; check the path" : `cannot read the file: ${(error as Error).message}`;
+      problems.push({ file, line: 1, column: 1, id: "unreadable", message });
       continue;
     }
     const result = loadPolicyText(file, text, registry);

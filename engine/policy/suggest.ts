@@ -17,6 +17,7 @@ export function closest(word: string, known: Iterable<string>): string | undefin
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
+    if (typeof candidate !== "string") continue;
     const d = distance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
@@ -24,10 +25,4 @@ export function closest(word: string, known: Iterable<string>): string | undefin
     }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** " Did you mean "x"?" or an empty string. */
-export function didYouMean(word: string, known: Iterable<string>): string {
-  const guess = closest(word, known);
-  return guess ? ` Did you mean "${guess}"?` : "";
 }

@@ -124,7 +124,7 @@ function stepsProblem(id: string, index: number, step: number | undefined, stepI
 /** Syntax, `$env`, `$steps` and `$ago` checks for every expression, each at its own position. */
 export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProblem[] {
   const problems: RawProblem[] = [];
-  const declared = new Set(Array.isArray(doc.env) ? doc.env : []);
+  const declared = new Set((Array.isArray(doc.env) ? doc.env : []).filter((name): name is string => typeof name === "string"));
   const stepIds = (Array.isArray(doc.actions) ? doc.actions : []).map((s) => (s && typeof s === "object" && typeof s.id === "string" ? s.id : undefined));
   for (const found of collectExpressions(doc)) {
     const value = valueAt(doc, found.path) as string;

@@ -157,7 +157,7 @@ function toProblem(error: ErrorObject, ctx: Context): RawProblem | undefined {
         atKey: true,
         id: "unknown-key",
         suggests: guess,
-        message: `unknown key "${key}" in ${where}.${guess ? ` Did you mean "${guess}"?` : ""}${allowed}`,
+        message: `unknown key ${JSON.stringify(key)} in ${where}.${guess ? ` Did you mean "${guess}"?` : ""}${allowed}`,
       };
     }
     case "required": {
@@ -245,10 +245,17 @@ function toProblem(error: ErrorObject, ctx: Context): RawProblem | undefined {
       }
       return { path, id: "one-of", message: `${where} must match exactly one of the allowed forms` };
     }
+    case "anyOf": {
+      const branches = (error.schema as Array<{ type?: string; items?: { type?: string } }>) ?? [];
+      const forms = branches.map((b) => (b.type === "array" && b.items?.type ? `a list of ${b.items.type}s` : b.type ? TYPE_WORDS[b.type] ?? b.type : undefined));
+      return forms.every(Boolean)
+        ? { path, id: "wrong-type", message: `${where} must be ${forms.slice(0, -1).join(", ")} or ${forms.at(-1)}, not ${Array.isArray(error.data) && forms.some((f) => f!.startsWith("a list")) ? "a list holding other values" : show(error.data)}` }
+        : { path, id: "bad-value", message: `${where} does not match any of the allowed forms` };
+    }
     case "propertyNames":
       return undefined;
     default:
-      return { path, id: `schema-${error.keyword}`, message: `${where} ${error.message ?? "is invalid"}` };
+      return { path, id: `schema-${error.keyword.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, message: `${where} ${error.message ?? "is invalid"}` };
   }
 }
 
@@ -280,12 +287,15 @@ export function schemaProblems(schema: Record<string, unknown>, value: unknown, 
   const validate = validatorFor(schema);
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
-  const folded = errors.filter((e) => e.keyword === "oneOf").map((e) => `${e.instancePath}|${e.schemaPath}/`);
+  // A oneOf or anyOf is one question ("which form is this?"): its branches' errors fold into it.
+  const folded = errors.filter((e) => (e.keyword === "oneOf" || e.keyword === "anyOf") && !isNoise(e));
+  const isFolded = (error: ErrorObject) =>
+    folded.some((f) => f !== error && error.schemaPath.startsWith(`${f.schemaPath}/`) && (error.instancePath === f.instancePath || error.instancePath.startsWith(`${f.instancePath}/`)));
   const seen = new Set<string>();
   const problems: RawProblem[] = [];
   for (const error of errors) {
     if (isNoise(error)) continue;
-    if (folded.some((prefix) => `${error.instancePath}|${error.schemaPath}`.startsWith(prefix))) continue;
+    if (isFolded(error)) continue;
     const problem = "propertyName" in error ? keyNameProblem(error) : toProblem(error, { doc: value, registry });
     if (!problem) continue;
     const key = `${JSON.stringify(problem.path)}|${problem.id}|${problem.message}`;

@@ -80,6 +80,19 @@ function duplicateKeyAt(doc: Document, offset: number): { key: string; first?: n
   return found ?? { key: "" };
 }
 
+/** Keys that are mappings or lists (`? ` or a stray `{`): YAML allows them, a policy has no use for them. */
+function complexKeyProblems(doc: Document, positionOf: (offset: number) => SourcePosition): RawProblem[] {
+  const problems: RawProblem[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isCollection(pair.key) && pair.key.range) {
+        problems.push({ position: positionOf(pair.key.range[0]), id: "yaml-syntax", message: "this key is a mapping or a list (from a stray ? or {); a key is a plain name such as trigger: — check the indentation and brackets here" });
+      }
+    },
+  });
+  return problems;
+}
+
 function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+.*$/, "").replace(/\.$/, "");
 }
@@ -93,13 +106,19 @@ function yamlProblems(doc: Document, text: string, positionOf: (offset: number) 
   const errors: YAMLError[] = [...doc.errors, ...doc.warnings];
   const problems: RawProblem[] = [];
   const tabs = errors.filter((e) => e.code === "TAB_AS_INDENT");
+  // After a syntax error the parser resynchronises badly: one missing quote can yield dozens of
+  // "unexpected token" complaints about sound lines. The first one is the mistake.
+  const syntax = errors.filter((e) => !(e.code in YAML_PROBLEM_IDS));
+  const later = syntax.length - 1;
+  const more = later > 0 ? ` (the parser's ${later} later complaint${later === 1 ? "" : "s"} may follow from this one: fix it and validate again)` : "";
   for (const error of errors) {
+    if (syntax.includes(error) && error !== syntax[0]) continue;
     const id = YAML_PROBLEM_IDS[error.code] ?? "yaml-syntax";
     const at = error.pos[0];
     if (error.code === "TAB_AS_INDENT") {
       if (error !== tabs[0]) continue;
-      const more = tabs.length > 1 ? ` (${tabs.length} lines in this file)` : "";
-      problems.push({ position: positionOf(at), id, message: `a tab indents this line${more}; YAML allows only spaces for indentation: replace each tab with spaces` });
+      const count = tabs.length > 1 ? ` (${tabs.length} lines in this file)` : "";
+      problems.push({ position: positionOf(at), id, message: `a tab indents this line${count}; YAML allows only spaces for indentation: replace each tab with spaces` });
       continue;
     }
     if (error.code === "DUPLICATE_KEY") {
@@ -109,7 +128,7 @@ function yamlProblems(doc: Document, text: string, positionOf: (offset: number) 
       continue;
     }
     if (error.code === "MULTIPLE_DOCS") {
-      problems.push({ position: positionOf(at), id, message: "a second YAML document (---) starts here; a file holds one policy, put the other in its own file" });
+      problems.push({ position: positionOf(at), id, message: `a second YAML document (---) starts here; a file holds one policy, put the other in its own file${more}` });
       continue;
     }
     const unclosed = /Missing closing|must be sufficiently indented and end with/.test(error.message)
@@ -122,11 +141,11 @@ function yamlProblems(doc: Document, text: string, positionOf: (offset: number) 
       problems.push({
         position: positionOf(unclosed.range[0]),
         id,
-        message: `YAML syntax error: this ${opener} is never closed; add the matching ${closer}${isQuote ? "" : " before the line ends, or indent the continued lines further"}`,
+        message: `YAML syntax error: this ${opener} is never closed; add the matching ${closer}${isQuote ? "" : " before the line ends, or indent the continued lines further"}${more}`,
       });
       continue;
     }
-    problems.push({ position: positionOf(at), id, message: `YAML syntax error: ${firstLine(error.message)}` });
+    problems.push({ position: positionOf(at), id, message: `YAML syntax error: ${firstLine(error.message)}${more}` });
   }
   return problems;
 }
@@ -146,9 +165,9 @@ export function parseYamlSource(text: string): YamlSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const problems = yamlProblems(doc, text, positionOf);
+  const problems = [...yamlProblems(doc, text, positionOf), ...complexKeyProblems(doc, positionOf)];
   let value: unknown;
-  if (doc.errors.length === 0) {
+  if (problems.length === 0) {
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
