@@ -6,7 +6,7 @@ import {
   TagResourceCommand,
   type EventBridgeClient,
 } from "@aws-sdk/client-eventbridge";
-import { DeployError, UsageError } from "../engine/errors.ts";
+import { CaretakerError, DeployError, UsageError } from "../engine/errors.ts";
 import { RuleChange, type DesiredRule, type PlanEntry, type RulePlan, type RuleSpec } from "./rule-model.ts";
 
 /** What applying a plan did. */
@@ -103,6 +103,32 @@ export function assertTargetsKnown(plan: RulePlan): void {
   }
 }
 
+/** An AWS error as `Code: message`. */
+export function awsMessage(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  return e.name && e.name !== "Error" ? `${e.name}: ${e.message ?? ""}` : String(e.message ?? error);
+}
+
+async function applyEntry(client: EventBridgeClient, entry: PlanEntry, result: ApplyResult): Promise<void> {
+  switch (entry.kind) {
+    case "create":
+      await createRule(client, entry.rule);
+      result.created += 1;
+      return;
+    case "update":
+      await updateRule(client, entry.rule, entry.actual, entry.changes);
+      result.updated += 1;
+      return;
+    case "delete":
+      await deleteRule(client, entry.actual);
+      result.deleted += 1;
+      return;
+    case "unchanged":
+      result.unchanged += 1;
+      return;
+  }
+}
+
 /**
  * Makes EventBridge match the plan: creates, updates and deletes rules, one at a time, and
  * writes nothing for unchanged rules.
@@ -114,23 +140,18 @@ export function assertTargetsKnown(plan: RulePlan): void {
 export async function applyRules(plan: RulePlan, client: EventBridgeClient): Promise<ApplyResult> {
   assertTargetsKnown(plan);
   const result: ApplyResult = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+  const total = plan.entries.filter((e) => e.kind !== "unchanged").length;
   for (const entry of plan.entries) {
-    switch (entry.kind) {
-      case "create":
-        await createRule(client, entry.rule);
-        result.created += 1;
-        break;
-      case "update":
-        await updateRule(client, entry.rule, entry.actual, entry.changes);
-        result.updated += 1;
-        break;
-      case "delete":
-        await deleteRule(client, entry.actual);
-        result.deleted += 1;
-        break;
-      case "unchanged":
-        result.unchanged += 1;
-        break;
+    try {
+      await applyEntry(client, entry, result);
+    } catch (error) {
+      if (error instanceof CaretakerError) throw error;
+      const done = result.created + result.updated + result.deleted;
+      const name = entry.kind === "delete" ? entry.actual.name : entry.rule.name;
+      throw new DeployError(
+        `${entry.kind} ${name} failed: ${awsMessage(error)}; ${done} of ${total} changes were applied before it. Fix the cause and run sync-rules again: it picks up where this stopped`,
+        { cause: error },
+      );
     }
   }
   return result;

@@ -1,6 +1,7 @@
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { LoadedPolicy } from "../engine/policy/types.ts";
-import { applyRules, type ApplyResult } from "./apply-rules.ts";
+import { DeployError } from "../engine/errors.ts";
+import { applyRules, awsMessage, type ApplyResult } from "./apply-rules.ts";
 import { assembleRules, type AssembleRulesOptions } from "./assemble-rules.ts";
 import { assertBusesExist, diffRules, planChanges } from "./diff-rules.ts";
 import { loadRules } from "./load-rules.ts";
@@ -30,7 +31,12 @@ export interface SyncRulesResult {
  */
 export async function syncRules(policies: LoadedPolicy[], client: EventBridgeClient, options: SyncRulesOptions = {}): Promise<SyncRulesResult> {
   const desired = assembleRules(policies, options);
-  const actual = await loadRules(client, { prefix: options.prefix, pageSize: options.pageSize });
+  let actual;
+  try {
+    actual = await loadRules(client, { prefix: options.prefix, pageSize: options.pageSize });
+  } catch (error) {
+    throw new DeployError(`reading the rules from EventBridge failed: ${awsMessage(error)}; nothing was changed`, { cause: error });
+  }
   const plan = diffRules(desired, actual.rules, { prefix: options.prefix });
   assertBusesExist(desired, actual.buses);
   const changes = planChanges(plan);

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -142,7 +142,7 @@ describe("sdkSchemaShaking", () => {
     try {
       const entry = join(dir, "entry.mjs");
       writeFileSync(entry, `export * from ${JSON.stringify(`@aws-sdk/${client}/dist-es/schemas/schemas_0.js`)};\n`);
-      const common = { entryPoints: [entry], bundle: true, platform: "node", format: "esm", nodePaths: [join(process.cwd(), "node_modules")], logLevel: "silent" } as const;
+      const common: BuildOptions = { entryPoints: [entry], bundle: true, platform: "node", format: "esm", nodePaths: [join(process.cwd(), "node_modules")], logLevel: "silent" };
       await build({ ...common, outfile: join(dir, "plain.mjs") });
       await build({ ...common, outfile: join(dir, "shaken.mjs"), plugins: [sdkSchemaShaking()] });
       const plain = await import(pathToFileURL(join(dir, "plain.mjs")).href);
