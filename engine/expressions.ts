@@ -37,41 +37,46 @@ export function checkExpression(text: string): ExpressionSyntax | undefined {
   }
 }
 
-/** Bounds that stop an expression that never ends or explodes in size. */
-export const EXPRESSION_LIMITS = { timeoutMs: 1000, maxDepth: 200 } as const;
+/**
+ * Bounds that stop an expression that never ends or explodes in size. Time and depth are
+ * JSONata's own guardrails, checked at every evaluation step; size is checked on every
+ * intermediate value (a legitimate value is bounded by the 256 KB event and step outputs).
+ */
+export const EXPRESSION_LIMITS = { timeoutMs: 1000, maxDepth: 200, maxItems: 1_000_000, maxStringLength: 4_000_000 } as const;
 
 const compiled = new Map<string, jsonata.Expression>();
+const EVALUATE_EXIT = Symbol.for("jsonata.__evaluate_exit");
 
 function compile(text: string): jsonata.Expression {
   let expression = compiled.get(text);
   if (!expression) {
-    expression = jsonata(text);
+    expression = jsonata(text, { timeout: EXPRESSION_LIMITS.timeoutMs, stack: EXPRESSION_LIMITS.maxDepth });
+    // JSONata looks its evaluation hooks up under symbols; bindings passed to evaluate() cannot carry symbols.
+    expression.assign(EVALUATE_EXIT as unknown as string, checkSize);
     compiled.set(text, expression);
   }
   return expression;
 }
 
+function checkSize(_expr: unknown, _input: unknown, _environment: unknown, result: unknown): void {
+  if (Array.isArray(result) && result.length > EXPRESSION_LIMITS.maxItems) {
+    throw { code: "U1003", message: `expression built a sequence of ${result.length} items, above the limit of ${EXPRESSION_LIMITS.maxItems}` };
+  }
+  if (typeof result === "string" && result.length > EXPRESSION_LIMITS.maxStringLength) {
+    throw { code: "U1004", message: `expression built a string of ${result.length} characters, above the limit of ${EXPRESSION_LIMITS.maxStringLength}` };
+  }
+}
+
 /**
- * Evaluates JSONata with bindings, bounded in time and depth.
+ * Evaluates JSONata with bindings, bounded in time, depth and size.
  *
  * @example
  * await evaluateExpression('detail.state = "stopped"', event, { now: "2026-01-01T00:00:00Z" }) // true
  */
 export async function evaluateExpression(text: string, input: unknown, bindings: Record<string, unknown>, where: ExpressionError["where"] = {}): Promise<unknown> {
-  const expression = compile(text);
-  const started = Date.now();
-  let depth = 0;
-  const guard = () => {
-    if (depth > EXPRESSION_LIMITS.maxDepth) throw { code: "U1001", message: `expression nested deeper than ${EXPRESSION_LIMITS.maxDepth} levels` };
-    if (Date.now() - started > EXPRESSION_LIMITS.timeoutMs) throw { code: "U1002", message: `expression ran longer than ${EXPRESSION_LIMITS.timeoutMs} ms` };
-  };
-  const bounded = {
-    ...bindings,
-    __evaluate_entry: () => { depth++; guard(); },
-    __evaluate_exit: () => { depth--; guard(); },
-  };
   try {
-    return await expression.evaluate(input, bounded);
+    const expression = compile(text);
+    return await expression.evaluate(input, bindings);
   } catch (error) {
     const e = error as { message?: string };
     throw new ExpressionError(`${describeWhere(where)}expression ${JSON.stringify(text.trim())} failed: ${e.message ?? String(error)}`, where, { cause: error });
