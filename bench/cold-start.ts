@@ -23,7 +23,7 @@ export function policyYaml(i: number): string {
     return `${head}trigger:\n  schedule: cron(${i % 60} ${i % 24} * * ? *)\nactions:\n  - type: delete-old-snapshots\n    id: main\n    with:\n      older-than: ${i + 1}d\n      tags: { "caretaker:managed": "true", "caretaker:policy": cold-${i - 1} }\n${notify}`;
   }
   if (kind === 2) {
-    return `${head}trigger:\n  event:\n    source: [aws.cloudwatch]\n    detail-type: [CloudWatch Alarm State Change]\n    detail:\n      alarmName: [{ prefix: "high-cpu-${i}" }]\n      state: { value: [ALARM] }\nvars:\n  group: detail.configuration.metrics[0].metricStat.metric.dimensions.AutoScalingGroupName\nfilter: $exists($group)\nactions:\n  - type: scale-asg\n    id: main\n    with: { group: "{% $group %}", by: ${(i % 3) + 1} }\n${notify}`;
+    return `${head}trigger:\n  event:\n    source: [aws.cloudwatch]\n    detail-type: [CloudWatch Alarm State Change]\n    detail:\n      alarmName: [{ prefix: "high-cpu-${i}" }]\n      state: { value: [ALARM] }\nvars:\n  group: detail.configuration.metrics[0].metricStat.metric.dimensions.AutoScalingGroupName\nfilter: $exists(detail.configuration)\nactions:\n  - type: scale-asg\n    id: main\n    with: { group: "{% $group %}", by: ${(i % 3) + 1} }\n${notify}`;
   }
   return `${head}trigger:\n  schedule: rate(${i} hours)\nvars:\n  day: $substring($ago("1d"), 0, 10)\nactions:\n  - type: archive-table\n    id: main\n    with:\n      table: metrics-${i}\n      bucket: archive-${i}\n      key: "metrics/{% $day %}.jsonl"\n      gzip: true\n${notify}`;
 }
