@@ -5,6 +5,13 @@
  * which array it came from so fields of one pattern can be held to the same element.
  */
 
+/** What a flattened event needs to run one field test. */
+export interface FieldTest {
+  slot: number;
+  absent: boolean;
+  test: (value: unknown) => boolean;
+}
+
 /**
  * Which array elements a value sits in: pairs of (array id, element index), or null when
  * the value is in no array that matters.
@@ -66,22 +73,25 @@ export class FlatEvent {
   private readonly stamps: Uint32Array;
   private readonly counts: Int32Array;
   private readonly trackedStamps: Uint32Array;
-  private readonly resultStamps: Uint32Array;
-  private readonly results: Uint8Array;
+  /** Per test id: stamp * 4 + outcome (1 true, 2 false); one read tells both. */
+  private readonly results: Uint32Array;
+  private readonly testSlots: Int32Array;
+  private readonly tests: readonly FieldTest[];
   readonly values: unknown[][];
   readonly memberships: Membership[][];
 
-  /** `tests` is how many distinct field tests may cache their outcome per event. */
+  /** `tests` are the distinct field tests, by id, whose outcomes are cached per event. */
   constructor(
     private readonly registry: NameRegistry,
-    tests: number,
+    tests: readonly FieldTest[],
   ) {
     const n = registry.size;
     this.stamps = new Uint32Array(n);
     this.counts = new Int32Array(n);
     this.trackedStamps = new Uint32Array(n);
-    this.resultStamps = new Uint32Array(tests);
-    this.results = new Uint8Array(tests);
+    this.results = new Uint32Array(tests.length);
+    this.testSlots = Int32Array.from(tests, (t) => t.slot);
+    this.tests = tests;
     this.values = Array.from({ length: n }, () => []);
     this.memberships = Array.from({ length: n }, () => []);
   }
@@ -99,23 +109,38 @@ export class FlatEvent {
     return this.trackedStamps[slot] === this.stamp;
   }
 
-  /** The cached outcome of test `id` for this event: 0 unknown, 1 true, 2 false. */
-  result(id: number): number {
-    return this.resultStamps[id] === this.stamp ? this.results[id]! : 0;
+  /** Records that test `id` holds for some value of this event. */
+  remember(id: number, outcome: boolean): void {
+    this.results[id] = this.stamp * 4 + (outcome ? 1 : 2);
   }
 
-  remember(id: number, outcome: boolean): void {
-    this.resultStamps[id] = this.stamp;
-    this.results[id] = outcome ? 1 : 2;
+  /**
+   * Whether some value of the test's field passes test `id` (or, for `exists: false`,
+   * the field is absent), computed once per event. Only valid for untracked slots.
+   */
+  outcome(id: number): boolean {
+    const cached = this.results[id]!;
+    if (cached >>> 2 === this.stamp) return (cached & 3) === 1;
+    const test = this.tests[id]!;
+    const slot = this.testSlots[id]!;
+    const count = this.count(slot);
+    let outcome = count === 0 && test.absent;
+    if (count > 0) {
+      const values = this.values[slot]!;
+      for (let i = 0; i < count && !outcome; i++) outcome = test.test(values[i]);
+    }
+    this.results[id] = this.stamp * 4 + (outcome ? 1 : 2);
+    return outcome;
   }
 
   /** Replaces the buffer's content with the leaves of `event`. */
   load(event: unknown): void {
-    this.stamp = (this.stamp + 1) >>> 0;
+    // Stamps live in the upper 30 bits of `results`, so they wrap below 2^30.
+    this.stamp = (this.stamp + 1) & 0x3fffffff;
     if (this.stamp === 0) {
       this.stamps.fill(0);
       this.trackedStamps.fill(0);
-      this.resultStamps.fill(0);
+      this.results.fill(0);
       this.stamp = 1;
     }
     this.nextArrayId = 0;

@@ -16,7 +16,11 @@ interface FieldIndex {
   prefixes: Map<string, number[]>;
   /** The distinct prefix lengths, so an event value is cut only at lengths that can hit. */
   prefixLengths: number[];
+  /** With few prefixes, testing each with startsWith beats hashing a slice per length. */
+  prefixList: [prefix: string, bucket: number[]][] | undefined;
 }
+
+const PREFIX_SCAN_MAX = 16;
 
 type Key = { kind: "string" | "number" | "prefix"; value: string | number };
 
@@ -46,7 +50,7 @@ function indexable(pattern: CompiledPattern): CompiledField[] {
  * event hits both, which keeps broad policies (say a source prefix plus one detail value)
  * from being tried for every event of their source.
  */
-const SECOND_KEY_MAX_SHARING = 48;
+const SECOND_KEY_MAX_SHARING = 16;
 
 function chooseKeys(patterns: CompiledPattern[]): CompiledField[][] {
   const sharing = new Map<string, number>();
@@ -77,11 +81,10 @@ function chooseKeys(patterns: CompiledPattern[]): CompiledField[][] {
   });
 }
 
-function push<K>(map: Map<K, number[]>, key: K, id: number): void {
+function push<K>(map: Map<K, number[]>, key: K, entry: number, testId: number): void {
   const list = map.get(key);
-  if (list) {
-    if (list[list.length - 1] !== id) list.push(id);
-  } else map.set(key, [id]);
+  if (!list) map.set(key, [entry, testId]);
+  else if (list[list.length - 2] !== entry) list.push(entry, testId);
 }
 
 /**
@@ -113,60 +116,60 @@ export function createRouter(patterns: Record<string, EventPattern | string>): R
   const compiled = set.patterns;
   const indexes = new Map<number, FieldIndex>();
   const fallback: number[] = [];
-  // Bucket entries are id * 2 + key number; `need` holds the key bits a pattern must collect.
-  const need = new Uint8Array(compiled.length);
   chooseKeys(compiled).forEach((fields, id) => {
     if (fields.length === 0) fallback.push(id);
     fields.forEach((field, k) => {
-      need[id]! |= 1 << k;
       let index = indexes.get(field.slot);
       if (!index) {
-        index = { slot: field.slot, strings: new Map(), numbers: new Map(), prefixes: new Map(), prefixLengths: [] };
+        index = { slot: field.slot, strings: new Map(), numbers: new Map(), prefixes: new Map(), prefixLengths: [], prefixList: undefined };
         indexes.set(field.slot, index);
       }
-      const entry = id * 2 + k;
-      for (const s of field.keys!.strings) push(index.strings, s, entry);
-      for (const n of field.keys!.numbers) push(index.numbers, n, entry);
-      for (const p of field.keys!.prefixes) push(index.prefixes, p, entry);
+      // A bucket entry is the pattern id, which key this is and whether it has two, then
+      // the key's test id: a hit proves that test true, so it is recorded without running it.
+      const entry = (id << 2) | (k << 1) | (fields.length - 1);
+      for (const s of field.keys!.strings) push(index.strings, s, entry, field.testId);
+      for (const n of field.keys!.numbers) push(index.numbers, n, entry, field.testId);
+      for (const p of field.keys!.prefixes) push(index.prefixes, p, entry, field.testId);
     });
   });
   const fieldIndexes = [...indexes.values()];
   for (const index of fieldIndexes) {
     index.prefixLengths = [...new Set([...index.prefixes.keys()].map((p) => p.length))].sort((a, b) => a - b);
+    if (index.prefixes.size <= PREFIX_SCAN_MAX) index.prefixList = [...index.prefixes];
   }
 
-  const marks = new Uint32Array(compiled.length);
-  const bits = new Uint8Array(compiled.length);
+  // Per pattern: the event round in the upper bits, the keys hit so far in the low three
+  // (bit 2 = already tried). One array keeps a candidate's bookkeeping in one cache line.
+  const state = new Uint32Array(compiled.length);
   const TRIED = 4;
   let round = 0;
   const hits: number[] = [];
 
   function tryBucket(bucket: number[] | undefined, flat: FlatEvent): void {
     if (!bucket) return;
-    for (let i = 0; i < bucket.length; i++) {
+    for (let i = 0; i < bucket.length; i += 2) {
       const entry = bucket[i]!;
-      const id = entry >>> 1;
-      const bit = 1 << (entry & 1);
-      if (marks[id] !== round) {
-        marks[id] = round;
-        bits[id] = 0;
-      }
-      const have = bits[id]!;
-      if (have & bit) continue;
-      bits[id] = have | bit;
-      if ((have | bit) === need[id]) {
-        bits[id] = have | bit | TRIED;
+      const id = entry >>> 2;
+      const bit = 1 << ((entry >>> 1) & 1);
+      let st = state[id]!;
+      if (st >>> 3 !== round) st = round << 3;
+      if (st & bit) continue;
+      st |= bit;
+      flat.remember(bucket[i + 1]!, true);
+      if ((st & 3) === ((entry & 1) === 1 ? 3 : 1)) {
+        st |= TRIED;
         if (set.matches(id, flat)) hits.push(id);
       }
+      state[id] = st;
     }
   }
 
   return {
     match(event: unknown): string[] {
       const flat = set.load(event);
-      round = (round + 1) >>> 0;
+      round = (round + 1) & 0x1fffffff;
       if (round === 0) {
-        marks.fill(0);
+        state.fill(0);
         round = 1;
       }
       hits.length = 0;
@@ -177,10 +180,15 @@ export function createRouter(patterns: Record<string, EventPattern | string>): R
         for (let i = 0; i < count; i++) {
           const v = values[i];
           if (typeof v === "string") {
-            tryBucket(index.strings.get(v), flat);
-            for (const length of index.prefixLengths) {
-              if (length > v.length) break;
-              tryBucket(index.prefixes.get(v.slice(0, length)), flat);
+            if (index.strings.size > 0) tryBucket(index.strings.get(v), flat);
+            const list = index.prefixList;
+            if (list !== undefined) {
+              for (let p = 0; p < list.length; p++) if (v.startsWith(list[p]![0])) tryBucket(list[p]![1], flat);
+            } else {
+              for (const length of index.prefixLengths) {
+                if (length > v.length) break;
+                tryBucket(index.prefixes.get(v.slice(0, length)), flat);
+              }
             }
           } else if (typeof v === "number") tryBucket(index.numbers.get(v), flat);
         }

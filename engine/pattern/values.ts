@@ -153,6 +153,20 @@ function operatorTest(item: Record<string, unknown>): ValueTest | "absent" {
   }
 }
 
+/** Membership in a few strings, specialised so the common one-value case is one comparison. */
+function stringIn(strings: string[]): ValueTest {
+  if (strings.length === 1) {
+    const only = strings[0];
+    return (v) => v === only;
+  }
+  if (strings.length === 2) {
+    const [a, b] = strings;
+    return (v) => v === a || v === b;
+  }
+  const set = new Set(strings);
+  return (v) => typeof v === "string" && set.has(v);
+}
+
 function anyOf(tests: ValueTest[]): ValueTest {
   if (tests.length === 0) return never;
   if (tests.length === 1) return tests[0]!;
@@ -197,13 +211,7 @@ export function compileValues(values: readonly unknown[]): CompiledValues {
       else tests.push(test);
     }
   }
-  if (strings.length > 0) {
-    if (strings.length <= 4) tests.unshift((v) => typeof v === "string" && strings.includes(v));
-    else {
-      const set = new Set(strings);
-      tests.unshift((v) => typeof v === "string" && set.has(v));
-    }
-  }
+  if (strings.length > 0) tests.unshift(stringIn(strings));
   if (numbers.length > 0) tests.push((v) => typeof v === "number" && numbers.includes(v));
   if (literals.length > 0) tests.push((v) => literals.includes(v));
   if (ips.length > 0) {
