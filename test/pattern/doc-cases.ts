@@ -18,6 +18,7 @@ const FILTERING = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-e
 const PATTERNS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html";
 const ARRAYS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html";
 const RULER = "https://github.com/aws/event-ruler/blob/main/README.md";
+const OPERATORS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html";
 
 const cases: MatchCase[] = [];
 
@@ -505,6 +506,83 @@ group(RULER, "Caveat: compiled rules and JSON keys with dots (dotted rule)", { d
   ["nested event", { detail: { state: { status: "running" } } }, true],
   ["dotted event key", { detail: { "state.status": "running" } }, true],
   ["other value", { detail: { state: { status: "stopped" } } }, false],
+]);
+
+// ---- The summary table of comparison operators ---------------------------------------
+
+const PERSON = { Location: "New York", Day: "Monday", Name: "Alice", LastName: "", UserID: null, Price: 100 };
+group(OPERATORS, "And", { Location: ["New York"], Day: ["Monday"] }, [
+  ["both hold", PERSON, true],
+  ["only Location holds", { ...PERSON, Day: "Tuesday" }, false],
+]);
+group(OPERATORS, "Or (values)", { PaymentType: ["Credit", "Debit"] }, [
+  ["Credit", { PaymentType: "Credit" }, true],
+  ["Debit", { PaymentType: "Debit" }, true],
+  ["Cash", { PaymentType: "Cash" }, false],
+]);
+group(OPERATORS, "Or ($or)", { $or: [{ Location: ["New York"] }, { Day: ["Monday"] }] }, [
+  ["Location only", { Location: "New York", Day: "Friday" }, true],
+  ["Day only", { Location: "Paris", Day: "Monday" }, true],
+  ["neither", { Location: "Paris", Day: "Friday" }, false],
+]);
+group(OPERATORS, "Anything-but (begins with)", { Region: [{ "anything-but": { prefix: "us-" } }] }, [
+  ["eu-west-1", { Region: "eu-west-1" }, true],
+  ["us-east-1", { Region: "us-east-1" }, false],
+]);
+group(OPERATORS, "Anything-but (ends with)", { FileName: [{ "anything-but": { suffix: ".png" } }] }, [
+  ["photo.jpg", { FileName: "photo.jpg" }, true],
+  ["photo.png", { FileName: "photo.png" }, false],
+]);
+group(OPERATORS, "Anything-but list", { Weather: [{ "anything-but": ["Raining"] }] }, [
+  ["Sunny", { Weather: "Sunny" }, true],
+  ["Raining", { Weather: "Raining" }, false],
+]);
+group(OPERATORS, "Begins with", { Region: [{ prefix: "us-" }] }, [
+  ["us-west-2", { Region: "us-west-2" }, true],
+  ["ca-central-1", { Region: "ca-central-1" }, false],
+]);
+group(OPERATORS, "Begins with (ignore case)", { service: [{ prefix: { "equals-ignore-case": "eventb" } }] }, [
+  ["EventBridge", { service: "EventBridge" }, true],
+  ["Lambda", { service: "Lambda" }, false],
+]);
+group(OPERATORS, "Ends with (ignore case)", { service: [{ suffix: { "equals-ignore-case": "tbridge" } }] }, [
+  ["EventBridge", { service: "EventBridge" }, true],
+  ["EVENTBRIDGE", { service: "EVENTBRIDGE" }, true],
+  ["EventBus", { service: "EventBus" }, false],
+]);
+group(OPERATORS, "Empty", { LastName: [""] }, [
+  ["empty", PERSON, true],
+  ["Smith", { ...PERSON, LastName: "Smith" }, false],
+]);
+group(OPERATORS, "Equals", { Name: ["Alice"] }, [
+  ["Alice", PERSON, true],
+  ["alice", { ...PERSON, Name: "alice" }, false],
+]);
+group(OPERATORS, "Equals (ignore case)", { Name: [{ "equals-ignore-case": "alice" }] }, [
+  ["Alice", PERSON, true],
+  ["ALICE", { ...PERSON, Name: "ALICE" }, true],
+  ["Alicia", { ...PERSON, Name: "Alicia" }, false],
+]);
+group(OPERATORS, "Exists", { ProductName: [{ exists: true }] }, [
+  ["present", { ProductName: "Widget" }, true],
+  ["absent", { Product: "Widget" }, false],
+]);
+group(OPERATORS, "Does not exist", { ProductName: [{ exists: false }] }, [
+  ["present", { ProductName: "Widget" }, false],
+  ["absent", { Product: "Widget" }, true],
+]);
+group(OPERATORS, "Null", { UserID: [null] }, [
+  ["null", PERSON, true],
+  ["absent", { Name: "Alice" }, false],
+]);
+group(OPERATORS, "Numeric (equals)", { Price: [100] }, [
+  ["100", PERSON, true],
+  ["100.0", { Price: 100.0 }, true],
+  ["101", { Price: 101 }, false],
+]);
+group(OPERATORS, "Wildcard", { FileName: [{ wildcard: "dir/*.png" }] }, [
+  ["dir/a.png", { FileName: "dir/a.png" }, true],
+  ["dir/a.gif", { FileName: "dir/a.gif" }, false],
 ]);
 
 export const DOC_CASES: readonly MatchCase[] = cases;
