@@ -1,5 +1,5 @@
 import { CaretakerError } from "../errors.ts";
-import { isPlainObject, validatePattern } from "./validate.ts";
+import { checkPattern, formatPatternPath, isPlainObject } from "./validate.ts";
 import { compileValues, type CompiledValues } from "./values.ts";
 
 /** An EventBridge event pattern as parsed JSON. */
@@ -17,8 +17,6 @@ export interface CompiledField extends CompiledValues {
   key: string;
   /** Set by the compiled set; fields with equal `key` share one. */
   testId: number;
-  /** The field lies outside every $or, so each branch of its pattern carries it. */
-  common: boolean;
 }
 
 /**
@@ -33,11 +31,11 @@ export interface CompiledPattern {
 
 type Field = Omit<CompiledField, "slot" | "testId">;
 
-function expand(obj: Record<string, unknown>, prefix: string, insideOr: boolean): Field[][] {
+function expand(obj: Record<string, unknown>, prefix: string, legacyOr: boolean): Field[][] {
   let branches: Field[][] = [[]];
   for (const [key, value] of Object.entries(obj)) {
-    if (key === "$or" && Array.isArray(value)) {
-      const alternatives = value.flatMap((alt) => expand(alt as Record<string, unknown>, prefix, true));
+    if (key === "$or" && !legacyOr && Array.isArray(value)) {
+      const alternatives = value.flatMap((alt) => expand(alt as Record<string, unknown>, prefix, legacyOr));
       branches = branches.flatMap((b) => alternatives.map((alt) => [...b, ...alt]));
       continue;
     }
@@ -45,14 +43,28 @@ function expand(obj: Record<string, unknown>, prefix: string, insideOr: boolean)
     if (Array.isArray(value)) {
       const { test, absent, keys } = compileValues(value);
       // One literal with a fixed property order keeps every field the same hidden class.
-      const field: Field = { name, key: `${name}\u0000${JSON.stringify(value)}`, common: !insideOr, test, absent, keys };
+      const field: Field = { name, key: `${name}\u0000${JSON.stringify(value)}`, test, absent, keys };
       for (const b of branches) b.push(field);
     } else if (isPlainObject(value)) {
-      const inner = expand(value, name, insideOr);
+      const inner = expand(value, name, legacyOr);
       branches = branches.flatMap((b) => inner.map((i) => [...b, ...i]));
     }
   }
   return branches;
+}
+
+/**
+ * event-ruler compiles with overriding on: a field named twice in one branch (say
+ * `"a.b"` and `"a": {"b": …}`, or an outer field repeated inside an $or alternative)
+ * keeps the later one.
+ */
+function lastPerName(fields: Field[]): Field[] {
+  const byName = new Map<string, Field>();
+  for (const f of fields) {
+    byName.delete(f.name);
+    byName.set(f.name, f);
+  }
+  return [...byName.values()];
 }
 
 /**
@@ -72,12 +84,15 @@ export function compilePattern(pattern: unknown): CompiledPattern {
       throw new CaretakerError(`event pattern is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
   }
-  const problems = validatePattern(parsed);
-  if (problems.length > 0) throw new CaretakerError(`invalid event pattern:\n${problems.join("\n")}`);
-  const branches = expand(parsed as EventPattern, "", false).map((fields) =>
-    fields
+  const { problems, legacyOr } = checkPattern(parsed);
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `${formatPatternPath(p.path)}: ${p.message}`);
+    throw new CaretakerError(`invalid event pattern:\n${lines.join("\n")}`);
+  }
+  const branches = expand(parsed as EventPattern, "", legacyOr).map((fields) =>
+    lastPerName(fields)
       .map((f): CompiledField => ({
-        name: f.name, key: f.key, common: f.common, test: f.test, absent: f.absent, keys: f.keys, slot: -1, testId: -1,
+        name: f.name, key: f.key, test: f.test, absent: f.absent, keys: f.keys, slot: -1, testId: -1,
       }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   );

@@ -38,9 +38,11 @@ function bucketKey(name: string, key: Key): string {
 }
 
 function indexable(pattern: CompiledPattern): CompiledField[] {
-  // A field outside every $or is required by every branch, so an event holding none of
-  // its values (or prefixes) cannot match and need not be tried.
-  return pattern.branches[0]!.filter((f) => f.common && f.keys !== undefined);
+  // A field every branch requires (same name, same values) rules the whole pattern out
+  // when the event holds none of its values or prefixes.
+  return pattern.branches[0]!.filter(
+    (f) => f.keys !== undefined && pattern.branches.every((b) => b.some((g) => g.key === f.key)),
+  );
 }
 
 /**

@@ -60,6 +60,7 @@ function describe(value: unknown): string {
 
 class Collector {
   readonly problems: PatternProblem[] = [];
+  constructor(readonly legacyOr: boolean) {}
   add(path: PatternPath, code: ProblemCode, message: string): void {
     this.problems.push({ path: [...path], code, message });
   }
@@ -75,7 +76,28 @@ class Collector {
  * //    message: 'a pattern leaf must be a list of values, e.g. ["stopped"]' }]
  */
 export function patternProblems(pattern: unknown): PatternProblem[] {
-  const out = new Collector();
+  return checkPattern(pattern).problems;
+}
+
+/**
+ * How EventBridge reads a pattern: its problems, and whether it is accepted only as a legacy
+ * pattern in which "$or" is an ordinary field name. event-ruler first compiles with "$or"
+ * meaning OR and, when that fails, retries treating "$or" as a field, so
+ * `{"$or": {"a": ["1"]}}` is a valid pattern about a field named "$or".
+ *
+ * @example
+ * checkPattern({ $or: { a: ["1"] } }); // { problems: [], legacyOr: true }
+ */
+export function checkPattern(pattern: unknown): { problems: PatternProblem[]; legacyOr: boolean } {
+  const strict = check(pattern, false);
+  if (strict.length > 0 && JSON.stringify(pattern)?.includes('"$or"') && check(pattern, true).length === 0) {
+    return { problems: [], legacyOr: true };
+  }
+  return { problems: strict, legacyOr: false };
+}
+
+function check(pattern: unknown, legacyOr: boolean): PatternProblem[] {
+  const out = new Collector(legacyOr);
   if (!isPlainObject(pattern)) {
     out.add([], "not-object", `an event pattern must be a JSON object such as {"source": ["aws.ec2"]}, not ${describe(pattern)}`);
     return out.problems;
@@ -97,7 +119,7 @@ function checkObject(obj: Record<string, unknown>, path: PatternPath, insideOr: 
   for (const key of keys) {
     const value = obj[key];
     const at = [...path, key];
-    if (key === "$or") {
+    if (key === "$or" && !out.legacyOr) {
       checkOr(value, at, out);
       continue;
     }

@@ -496,6 +496,14 @@ group(RULER, "The \"$or\" Primitive: Or nested under a field", { source: ["aws.c
   ["b at the top level is not under detail", { source: "aws.cloudwatch", b: "2" }, false],
 ]);
 
+group(RULER, "The backward compatibility of using \"$or\" as field name in the rule", {
+  source: ["aws.cloudwatch"],
+  $or: { metricType: ["MetricType"], namespace: ["AWS/EC2", "AWS/ES"] },
+}, [
+  ["\"$or\" is an ordinary field of the event", { source: "aws.cloudwatch", $or: { metricType: "MetricType", namespace: "AWS/EC2" } }, true],
+  ["the fields at the top level do not count", { source: "aws.cloudwatch", metricType: "MetricType", namespace: "AWS/EC2" }, false],
+]);
+
 // ---- Keys with dots ------------------------------------------------------------------
 
 group(RULER, "Caveat: compiled rules and JSON keys with dots (nested rule)", { detail: { state: { status: ["running"] } } }, [

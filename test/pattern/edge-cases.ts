@@ -87,6 +87,13 @@ export const EDGE_CASES: readonly MatchCase[] = [
   c(AC, "array consistency spans nesting levels", { a: { b: { c: ["1"] }, d: ["2"] } }, { a: [{ b: [{ c: "1" }], d: "2" }, { d: "3" }] }, true),
   c(AC, "array consistency across an inner array", { a: { b: { c: ["1"], e: ["2"] } } }, { a: [{ b: [{ c: "1" }, { e: "2" }] }] }, false),
 
+  // a field named twice in one branch: the later wins (rule overriding)
+  c(COMPILER, "dotted and nested spellings of one field: the later wins", { "a.b": ["x"], a: { b: ["y"] } }, { a: { b: "y" } }, true),
+  c(COMPILER, "dotted and nested spellings of one field: the earlier is dropped", { "a.b": ["x"], a: { b: ["y"] } }, { a: { b: "x" } }, false),
+  c(COMPILER, "an $or alternative overrides an outer field", { a: ["1"], $or: [{ a: ["2"] }, { b: ["3"] }] }, { a: "2" }, true),
+  c(COMPILER, "the other $or alternative keeps the outer field", { a: ["1"], $or: [{ a: ["2"] }, { b: ["3"] }] }, { a: "1", b: "3" }, true),
+  c(COMPILER, "the outer field alone is not enough", { a: ["1"], $or: [{ a: ["2"] }, { b: ["3"] }] }, { a: "1" }, false),
+
   // keys with dots
   c(COMPILER, "a dotted top-level event key", { "detail.state": ["on"] }, { "detail.state": "on" }, true),
   c(COMPILER, "a dotted event key inside an array", { a: { b: { c: ["x"] } } }, { a: [{ "b.c": "x" }] }, true),

@@ -69,7 +69,6 @@ const INVALID: Invalid[] = [
   ["anything-but ignore case with a number", { x: [{ "anything-but": { "equals-ignore-case": 5 } }] }, [["operand-type", ["x", 0, "anything-but", "equals-ignore-case"]]]],
   ["anything-but wildcard with consecutive stars", { x: [{ "anything-but": { wildcard: ["a*", "b**"] } }] }, [["bad-wildcard", ["x", 0, "anything-but", "wildcard", 1]]]],
   ["anything-but two inner operators", { x: [{ "anything-but": { prefix: "a", suffix: "b" } }] }, [["operator-count", ["x", 0, "anything-but"]]]],
-  ["$or is an object", { $or: { a: ["1"] } }, [["or-not-list", ["$or"]]]],
   ["$or with one alternative", { $or: [{ a: ["1"] }] }, [["or-not-list", ["$or"]]]],
   ["$or with a string alternative", { $or: [{ a: ["1"] }, "b"] }, [["or-alternative-not-object", ["$or", 1]]]],
   ["$or with an empty alternative", { $or: [{ a: ["1"] }, {}] }, [["empty-object", ["$or", 1]]]],
@@ -100,6 +99,9 @@ const VALID: [string, unknown][] = [
   ["$or as a field outside $or alternatives", { detail: { $or: [{ a: ["1"] }, { b: [{ exists: false }] }] } }],
   ["operator names are ordinary fields outside $or", { prefix: ["a"], numeric: [1] }],
   ["wildcard with escapes", { x: [{ wildcard: "a\\*b\\\\*" }] }],
+  ["legacy: \"$or\" holding an object is a field name", { source: ["aws.cloudwatch"], $or: { metricType: ["MetricType"] } }],
+  ["legacy: \"$or\" holding values is a field name", { $or: ["a", "b"] }],
+  ["a field named twice keeps the later (event-ruler compiles with overriding)", { "a.b": ["x"], a: { b: ["y"] } }],
 ];
 
 describe("patternProblems", () => {
