@@ -121,16 +121,31 @@ export function matchesLoaded(pattern: CompiledPattern, flat: FlatEvent): boolea
   return false;
 }
 
-const cache = new WeakMap<object, { set: CompiledSet; index: number }>();
+interface CacheEntry {
+  text: string;
+  set: CompiledSet;
+  index: number;
+}
 
-function compiledFor(pattern: unknown): { set: CompiledSet; index: number } {
-  if (typeof pattern === "object" && pattern !== null) {
-    const hit = cache.get(pattern);
-    if (hit) return hit;
-  }
+// Compiling costs far more than matching, so matchesPattern keeps compiled patterns: by
+// object (checked against its JSON text, so a pattern edited in place is recompiled) and by
+// JSON text for patterns given as strings.
+const byObject = new WeakMap<object, CacheEntry>();
+const byText = new Map<string, CacheEntry>();
+const MAX_TEXT_ENTRIES = 1000;
+
+function compiledFor(pattern: unknown): CacheEntry {
+  const isObject = typeof pattern === "object" && pattern !== null;
+  const text = typeof pattern === "string" ? pattern : JSON.stringify(pattern) ?? "";
+  const hit = isObject ? byObject.get(pattern) : byText.get(text);
+  if (hit && hit.text === text) return hit;
   const set = new CompiledSet();
-  const entry = { set, index: set.add(pattern) };
-  if (typeof pattern === "object" && pattern !== null) cache.set(pattern, entry);
+  const entry = { text, set, index: set.add(pattern) };
+  if (isObject) byObject.set(pattern, entry);
+  else {
+    if (byText.size >= MAX_TEXT_ENTRIES) byText.clear();
+    byText.set(text, entry);
+  }
   return entry;
 }
 
@@ -138,7 +153,7 @@ function compiledFor(pattern: unknown): { set: CompiledSet; index: number } {
  * Whether `event` matches the EventBridge event pattern `pattern` (an object or its JSON
  * text), with EventBridge's semantics for every documented operator, arrays, `$or`, and
  * array consistency. Throws a CaretakerError when EventBridge would reject the pattern.
- * Compiled patterns are cached per pattern object, so do not mutate a pattern after use.
+ * To match one event against many patterns, use {@link createRouter}.
  *
  * @example
  * matchesPattern(

@@ -35,3 +35,12 @@ describe("matchesPattern: inputs", () => {
     expect(matchesPattern({ a: ["x"] }, ["x"])).toBe(false);
   });
 });
+
+describe("matchesPattern: compiled-pattern cache", () => {
+  it("sees a pattern edited in place", () => {
+    const pattern: Record<string, unknown> = { source: ["aws.ec2"] };
+    expect(matchesPattern(pattern, { source: "aws.ec2" })).toBe(true);
+    pattern.source = ["aws.s3"];
+    expect(matchesPattern(pattern, { source: "aws.ec2" })).toBe(false);
+  });
+});
