@@ -8,15 +8,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const io = terminalOutput(process.stdout);
 const out = io.out;
-let emulator: DemoEmulator | undefined;
+let opening: Promise<DemoEmulator> | undefined;
 let stopping: Promise<void> | undefined;
 
-/** Stops moto at most once, and never waits on it for long: a demo that hangs on exit is worse than a late kill. */
+/**
+ * Stops moto at most once, also when it is still starting (a failure elsewhere must not leave it
+ * running and holding the process open), and never waits on it for long.
+ */
 function shutDown(): Promise<void> {
-  stopping ??= Promise.race([
-    emulator?.stop() ?? Promise.resolve(),
-    new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()),
-  ]).catch(() => undefined);
+  const stop = async () => (await opening?.catch(() => undefined))?.stop();
+  stopping ??= Promise.race([stop(), new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]).catch(() => undefined);
   return stopping;
 }
 
@@ -31,7 +32,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   out("Caretaker demo: the seed's maintenance bot on a local AWS emulator (no AWS account needed)");
   // Loading the engine and starting moto both take seconds: do them side by side.
-  const [opened, { playDemo }] = await Promise.all([openEmulator(process.env).then((e) => (emulator = e)), import("./play.ts")]);
+  opening = openEmulator(process.env);
+  const [opened, { playDemo }] = await Promise.all([opening, import("./play.ts")]);
   out(opened.started ? `Started moto_server at ${opened.endpoint}` : `Using the emulator at AWS_ENDPOINT_URL=${opened.endpoint} (reset first)`);
   const summary = await playDemo(io);
   out("");

@@ -1,5 +1,6 @@
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { ListRulesCommand } from "@aws-sdk/client-eventbridge";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { describeOwnSnapshots } from "../actions/lib/ec2-snapshots.ts";
 import type { Clients } from "../engine/clients.ts";
@@ -54,4 +55,21 @@ export async function createStateTable(clients: Clients, table: string): Promise
     AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
   }));
   await waitUntilTableExists({ client: clients.dynamodb, maxWaitTime: 10, minDelay: 1 }, { TableName: table });
+}
+
+/**
+ * How many rules on the default bus carry the prefix, as EventBridge lists them.
+ *
+ * @example
+ * await countRules(clients, "caretaker-"); // 4 after syncing the example policies
+ */
+export async function countRules(clients: Clients, prefix: string): Promise<number> {
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const page = await clients.eventBridge.send(new ListRulesCommand({ NamePrefix: prefix, NextToken: token }));
+    count += page.Rules?.length ?? 0;
+    token = page.NextToken;
+  } while (token);
+  return count;
 }

@@ -15,11 +15,12 @@ import { runPolicy, type RunOptions } from "../engine/runner.ts";
 import { nextFireTimes } from "../engine/schedule/index.ts";
 import { DynamoDbStateStore } from "../engine/state/dynamodb-store.ts";
 import { narrateMessage, narrateRun } from "./narrate.ts";
-import { createStateTable, groupCapacity, listSnapshotIds, readArchive } from "./observe.ts";
+import { countRules, createStateTable, groupCapacity, listSnapshotIds, readArchive } from "./observe.ts";
 
 /** The counts a run of the demo ends with; printed as `DEMO-SUMMARY {json}` for scripts and tests. */
 export interface DemoSummary {
   rulesCreated: number;
+  rulesInEventBridge: number;
   secondSyncWrites: number;
   snapshotsCreated: number;
   duplicateSnapshotsCreated: number;
@@ -60,7 +61,7 @@ function difference(a: Set<string>, b: Set<string>): string[] {
 /** What every scene shares: the output, the handler events are played into, and the summary it adds to. */
 class Demo {
   readonly summary: DemoSummary = {
-    rulesCreated: 0, secondSyncWrites: 0, snapshotsCreated: 0, duplicateSnapshotsCreated: 0, notOptedInSnapshotsCreated: 0,
+    rulesCreated: 0, rulesInEventBridge: 0, secondSyncWrites: 0, snapshotsCreated: 0, duplicateSnapshotsCreated: 0, notOptedInSnapshotsCreated: 0,
     snapshotsDeleted: 0, handMadeSnapshotKept: false, archivedLines: 0, desiredCapacity: 0, scaleReason: null,
     messagesPublished: 0, dryRunPlannedCalls: 0, dryRunChanges: 0,
   };
@@ -113,6 +114,7 @@ async function syncScene(demo: Demo, io: DemoIO, clients: Clients, policies: Loa
   const applied = first.applied ?? countPlan(first.plan);
   io.out(`  ${formatSummary(applied, first.applied !== undefined)}`);
   demo.summary.rulesCreated = applied.created;
+  demo.summary.rulesInEventBridge = await countRules(clients, DEFAULT_PREFIX);
   const second = await syncRules(policies, clients.eventBridge, { prefix: DEFAULT_PREFIX, targetArn: TARGET_ARN });
   const again = second.applied ?? { created: 0, updated: 0, deleted: 0 };
   demo.summary.secondSyncWrites = again.created + again.updated + again.deleted;

@@ -1,10 +1,14 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEMO_TIMEOUT_MS = 120_000;
+// Well inside the test timeout, so a hung demo is stopped (and stops its moto) instead of outliving the test.
+const DEMO_KILL_AFTER_MS = 100_000;
 
 interface DemoRun {
   code: number | null;
@@ -24,8 +28,12 @@ function runDemo(env: NodeJS.ProcessEnv, onStdout?: (soFar: string, child: Retur
       onStdout?.(stdout, child);
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGTERM"), DEMO_KILL_AFTER_MS);
     child.once("error", reject);
-    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 
@@ -53,6 +61,7 @@ function withoutEndpoint(): NodeJS.ProcessEnv {
 // What the seeded world and the example policies must produce; see emulator/world.ts.
 const EXPECTED = {
   rulesCreated: 4, // one rule per example policy
+  rulesInEventBridge: 4,
   secondSyncWrites: 0,
   snapshotsCreated: 2, // web-1's two volumes
   duplicateSnapshotsCreated: 0, // the repeated delivery
@@ -108,5 +117,18 @@ describe("npm run demo", () => {
     expect(endpoint).toBeDefined();
     expect(run.code).toBe(130);
     expect(await answers(endpoint!)).toBe(false);
+  });
+
+  it("refuses an AWS_ENDPOINT_URL that is not a moto it can reset, with exit 1", { timeout: DEMO_TIMEOUT_MS }, async () => {
+    const notMoto = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => notMoto.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = notMoto.address() as AddressInfo;
+      const run = await runDemo({ ...process.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
+      expect(run.code).toBe(1);
+      expect(run.stdout).not.toContain("DEMO-SUMMARY");
+    } finally {
+      await new Promise((resolve) => notMoto.close(resolve));
+    }
   });
 });
