@@ -31,11 +31,17 @@ export interface CompiledPattern {
 
 type Field = Omit<CompiledField, "slot" | "testId">;
 
+/** Nested $or multiply; past this many combinations a pattern is refused rather than expanded. */
+const MAX_BRANCHES = 1024;
+
 function expand(obj: Record<string, unknown>, prefix: string, legacyOr: boolean): Field[][] {
   let branches: Field[][] = [[]];
   for (const [key, value] of Object.entries(obj)) {
     if (key === "$or" && !legacyOr && Array.isArray(value)) {
       const alternatives = value.flatMap((alt) => expand(alt as Record<string, unknown>, prefix, legacyOr));
+      if (branches.length * alternatives.length > MAX_BRANCHES) {
+        throw new CaretakerError(`event pattern: its $or combinations expand to more than ${MAX_BRANCHES} alternatives; simplify the $or nesting`);
+      }
       branches = branches.flatMap((b) => alternatives.map((alt) => [...b, ...alt]));
       continue;
     }

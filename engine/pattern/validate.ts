@@ -286,11 +286,8 @@ function checkAnythingBut(operand: unknown, path: PatternPath, out: Collector): 
       out.add(at, "unknown-operator", `anything-but cannot be combined with "${inner}"; use prefix, suffix, equals-ignore-case or wildcard`);
       return;
     }
+    // event-ruler accepts an empty list here; it then excludes nothing.
     const items = Array.isArray(innerOperand) ? innerOperand : [innerOperand];
-    if (Array.isArray(innerOperand) && innerOperand.length === 0) {
-      out.add(at, "empty-list", `anything-but ${inner} needs at least one string`);
-      return;
-    }
     items.forEach((item, i) => {
       const itemAt = Array.isArray(innerOperand) ? [...at, i] : at;
       if (typeof item !== "string") {

@@ -29,6 +29,7 @@ export const EDGE_CASES: readonly MatchCase[] = [
   c(BYTE_MACHINE, "anything-but prefix lets booleans through", { x: [{ "anything-but": { prefix: "t" } }] }, { x: true }, true),
   c(BYTE_MACHINE, "anything-but on an empty list has no value to match", { x: [{ "anything-but": "a" }] }, { x: [] }, false),
   c(BYTE_MACHINE, "anything-but wildcard lets numbers through", { x: [{ "anything-but": { wildcard: "*" } }] }, { x: 1 }, true),
+  c(COMPILER, "anything-but with an empty suffix list excludes nothing", { x: [{ "anything-but": { suffix: [] } }] }, { x: "a.png" }, true),
   c(BYTE_MACHINE, "anything-but wildcard * excludes every string", { x: [{ "anything-but": { wildcard: "*" } }] }, { x: "" }, false),
 
   // strings versus other types

@@ -92,6 +92,7 @@ const VALID: [string, unknown][] = [
   ["prefix ignoring case", { x: [{ prefix: { "equals-ignore-case": "EventB" } }] }],
   ["empty prefix", { x: [{ prefix: "" }] }],
   ["anything-but prefix list", { x: [{ "anything-but": { prefix: ["a", "b"] } }] }],
+  ["anything-but ignoring case, empty list", { x: [{ "anything-but": { "equals-ignore-case": [] } }] }],
   ["numeric at the limits", { x: [{ numeric: [">=", -5e9, "<=", 5e9] }] }],
   ["exact numbers beyond the comparable range", { account: [123456789012, 0.1234567] }],
   ["cidr /31 and IPv6 /127", { x: [{ cidr: "10.0.0.0/31" }, { cidr: "::/127" }] }],
