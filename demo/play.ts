@@ -58,7 +58,7 @@ function difference(a: Set<string>, b: Set<string>): string[] {
   return [...a].filter((id) => !b.has(id));
 }
 
-/** What every scene shares: the output, the handler events are played into, and the summary it adds to. */
+/** What every scene shares: the output, the world, the engine it plays into, and the summary it adds to. */
 class Demo {
   readonly summary: DemoSummary = {
     rulesCreated: 0, rulesInEventBridge: 0, secondSyncWrites: 0, snapshotsCreated: 0, duplicateSnapshotsCreated: 0, notOptedInSnapshotsCreated: 0,
@@ -68,10 +68,10 @@ class Demo {
   private scene = 0;
 
   constructor(
-    private readonly io: DemoIO,
-    private readonly clients: Clients,
-    private readonly world: World,
-    private readonly handler: ReturnType<typeof createHandler>,
+    readonly io: DemoIO,
+    readonly clients: Clients,
+    readonly world: World,
+    readonly engine: { handler: ReturnType<typeof createHandler>; state: DynamoDbStateStore; env: Record<string, string | undefined> },
   ) {}
 
   heading(text: string): void {
@@ -86,7 +86,7 @@ class Demo {
 
   /** Plays one event into the Lambda handler and prints which policies it routed to and what they did. */
   async deliver(event: { id: string }): Promise<HandlerResult> {
-    const result = await this.handler(event);
+    const result = await this.engine.handler(event);
     const names = result.runs.map((r) => r.policy);
     this.out(`  the handler routed event ${event.id} to ${names.length ? names.join(", ") : "no policy"}`);
     for (const run of result.runs) for (const line of narrateRun(run, "  ")) this.out(line);
@@ -107,21 +107,23 @@ class Demo {
   }
 }
 
-async function syncScene(demo: Demo, io: DemoIO, clients: Clients, policies: LoadedPolicy[]): Promise<void> {
+async function syncScene(demo: Demo, policies: LoadedPolicy[]): Promise<void> {
+  const { clients } = demo;
   demo.heading(`sync-rules --target ${TARGET_ARN}`);
   const first = await syncRules(policies, clients.eventBridge, { prefix: DEFAULT_PREFIX, targetArn: TARGET_ARN });
-  for (const entry of first.plan.entries) io.out(`  ${formatPlanEntry(entry)}`);
+  for (const entry of first.plan.entries) demo.out(`  ${formatPlanEntry(entry)}`);
   const applied = first.applied ?? countPlan(first.plan);
-  io.out(`  ${formatSummary(applied, first.applied !== undefined)}`);
+  demo.out(`  ${formatSummary(applied, first.applied !== undefined)}`);
   demo.summary.rulesCreated = applied.created;
   demo.summary.rulesInEventBridge = await countRules(clients, DEFAULT_PREFIX);
   const second = await syncRules(policies, clients.eventBridge, { prefix: DEFAULT_PREFIX, targetArn: TARGET_ARN });
   const again = second.applied ?? { created: 0, updated: 0, deleted: 0 };
   demo.summary.secondSyncWrites = again.created + again.updated + again.deleted;
-  io.out(`  run again: ${formatSummary(countPlan(second.plan), false)} -> ${second.changes ? "changes applied" : "no write call"}`);
+  demo.out(`  run again: ${formatSummary(countPlan(second.plan), false)} -> ${second.changes ? "changes applied" : "no write call"}`);
 }
 
-async function stopScene(demo: Demo, world: World, now: Date): Promise<void> {
+async function stopScene(demo: Demo, now: Date): Promise<void> {
+  const { world } = demo;
   demo.heading(`EC2 reports web-1 (${world.optedIn.instanceId}, AutoSnapshot=true) stopped`);
   const stopped = sampleEvents.instanceStopped(world.optedIn.instanceId, now);
   const before = await demo.snapshots();
@@ -145,13 +147,14 @@ async function stopScene(demo: Demo, world: World, now: Date): Promise<void> {
   await demo.showMessages();
 }
 
-async function nightlyScene(demo: Demo, io: DemoIO, clients: Clients, world: World, nightly: LoadedPolicy, nightlyAt: Date, state: DynamoDbStateStore, env: Record<string, string | undefined>): Promise<void> {
+async function nightlyScene(demo: Demo, nightly: LoadedPolicy, nightlyAt: Date): Promise<void> {
+  const { clients, world, engine } = demo;
   const rule = `${DEFAULT_PREFIX}${nightly.doc.name}`;
   demo.heading(`${nightlyAt.toISOString()}, a month later: rule ${rule} fires (${String(nightly.doc.trigger.schedule)})`);
   demo.out("  every auto-created snapshot is now older than 30 days; the hand-made one has no caretaker tags");
   demo.out("  (played through the engine's runner rather than the handler, so its AWS calls and progress show)");
   const before = await demo.snapshots();
-  const result = await runPolicy(nightly, scheduledEvent(nightly.doc.name, nightlyAt, { account: ACCOUNT, ruleName: rule }), { registry, state, env, progress: io.progress });
+  const result = await runPolicy(nightly, scheduledEvent(nightly.doc.name, nightlyAt, { account: ACCOUNT, ruleName: rule }), { registry, state: engine.state, env: engine.env, progress: demo.io.progress });
   for (const line of narrateRun(result, "  ")) demo.out(line);
   const after = await demo.snapshots();
   const deleted = difference(before, after);
@@ -169,7 +172,8 @@ async function nightlyScene(demo: Demo, io: DemoIO, clients: Clients, world: Wor
   await demo.showMessages();
 }
 
-async function alarmScene(demo: Demo, clients: Clients, world: World, at: Date): Promise<void> {
+async function alarmScene(demo: Demo, at: Date): Promise<void> {
+  const { clients, world } = demo;
   const before = await groupCapacity(clients, world.group);
   demo.heading(`CloudWatch alarms (Auto Scaling group ${world.group}: min ${before.min}, desired ${before.desired}, max ${before.max})`);
   demo.out("  high-cpu-web goes into ALARM");
@@ -189,11 +193,12 @@ async function alarmScene(demo: Demo, clients: Clients, world: World, at: Date):
   await demo.showMessages();
 }
 
-async function dryRunScene(demo: Demo, world: World, policy: LoadedPolicy, at: Date, env: Record<string, string | undefined>): Promise<void> {
+async function dryRunScene(demo: Demo, policy: LoadedPolicy, at: Date): Promise<void> {
+  const { world, engine } = demo;
   demo.heading(`dry run: what would ${policy.doc.name} do if web-1 stopped again?`);
   const before = await demo.snapshots();
   const event = sampleEvents.instanceStopped(world.optedIn.instanceId, at, "5f4e3d2c-1b0a-4998-8776-655443322110");
-  const result = await runPolicy(policy, event, { registry, dryRun: true, env });
+  const result = await runPolicy(policy, event, { registry, dryRun: true, env: engine.env });
   for (const line of narrateRun(result, "  ")) demo.out(line);
   demo.summary.dryRunPlannedCalls = result.calls.length;
   const after = await demo.snapshots();
@@ -230,12 +235,12 @@ export async function playDemo(io: DemoIO): Promise<DemoSummary> {
   const state = new DynamoDbStateStore(clients.dynamodb, STATE_TABLE);
   const logger = new Logger({ serviceName: "caretaker", logLevel: "SILENT" });
   const handler = createHandler({ registry, policies, state, logger, env });
-  const demo = new Demo(io, clients, world, handler);
+  const demo = new Demo(io, clients, world, { handler, state, env });
 
-  await syncScene(demo, io, clients, policies);
-  await stopScene(demo, world, now);
-  await nightlyScene(demo, io, clients, world, nightly, nightlyAt, state, env);
-  await alarmScene(demo, clients, world, new Date(nightlyAt.getTime() + 7 * 3_600_000 + 12 * 60_000));
-  await dryRunScene(demo, world, policyNamed(policies, "auto-snapshot-on-stop"), new Date(nightlyAt.getTime() + 8 * 3_600_000), env);
+  await syncScene(demo, policies);
+  await stopScene(demo, now);
+  await nightlyScene(demo, nightly, nightlyAt);
+  await alarmScene(demo, new Date(nightlyAt.getTime() + 7 * 3_600_000 + 12 * 60_000));
+  await dryRunScene(demo, policyNamed(policies, "auto-snapshot-on-stop"), new Date(nightlyAt.getTime() + 8 * 3_600_000));
   return demo.summary;
 }
