@@ -34,15 +34,19 @@ type Field = Omit<CompiledField, "slot" | "testId">;
 /** Nested $or multiply; past this many combinations a pattern is refused rather than expanded. */
 const MAX_BRANCHES = 1024;
 
+function combine(branches: Field[][], alternatives: Field[][]): Field[][] {
+  if (branches.length * alternatives.length > MAX_BRANCHES) {
+    throw new CaretakerError(`event pattern: its $or combinations expand to more than ${MAX_BRANCHES} alternatives; simplify the $or nesting`);
+  }
+  return branches.flatMap((b) => alternatives.map((alt) => [...b, ...alt]));
+}
+
 function expand(obj: Record<string, unknown>, prefix: string, legacyOr: boolean): Field[][] {
   let branches: Field[][] = [[]];
   for (const [key, value] of Object.entries(obj)) {
     if (key === "$or" && !legacyOr && Array.isArray(value)) {
       const alternatives = value.flatMap((alt) => expand(alt as Record<string, unknown>, prefix, legacyOr));
-      if (branches.length * alternatives.length > MAX_BRANCHES) {
-        throw new CaretakerError(`event pattern: its $or combinations expand to more than ${MAX_BRANCHES} alternatives; simplify the $or nesting`);
-      }
-      branches = branches.flatMap((b) => alternatives.map((alt) => [...b, ...alt]));
+      branches = combine(branches, alternatives);
       continue;
     }
     const name = prefix === "" ? key : `${prefix}.${key}`;
@@ -52,8 +56,7 @@ function expand(obj: Record<string, unknown>, prefix: string, legacyOr: boolean)
       const field: Field = { name, key: `${name}\u0000${JSON.stringify(value)}`, test, absent, keys };
       for (const b of branches) b.push(field);
     } else if (isPlainObject(value)) {
-      const inner = expand(value, name, legacyOr);
-      branches = branches.flatMap((b) => inner.map((i) => [...b, ...i]));
+      branches = combine(branches, expand(value, name, legacyOr));
     }
   }
   return branches;
