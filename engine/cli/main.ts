@@ -70,8 +70,3 @@ export function processIO(): CliIO {
     isTTY: Boolean(process.stdout.isTTY),
   };
 }
-
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("bin/caretaker.js")) {
-  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= "1";
-  process.exitCode = await main(process.argv.slice(2), processIO());
-}
