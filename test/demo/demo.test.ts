@@ -131,4 +131,13 @@ describe("npm run demo", () => {
       await new Promise((resolve) => notMoto.close(resolve));
     }
   });
+
+  it("exits 1 without a stack trace when moto_server is not installed", { timeout: DEMO_TIMEOUT_MS }, async () => {
+    const env = withoutEndpoint();
+    env.PATH = "/nonexistent";
+    const run = await runDemo(env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain("DEMO-SUMMARY");
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
 });
