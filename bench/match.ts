@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { createRouter, matchesPattern, type EventPattern } from "../engine/pattern/index.ts";
+import { CompiledSet } from "../engine/pattern/match.ts";
 
 /** A small deterministic PRNG (mulberry32) so every run measures the same workload. */
 function rng(seed: number): () => number {
@@ -159,7 +160,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
 /**
  * Measures events/second of the pattern router at 10, 100 and 1,000 policies against the
- * naive loop (`matchesPattern` for every policy) in the same run, and checks the targets:
+ * naive loop (every policy's compiled predicate tried in turn) in the same run, and checks the targets:
  * ≥200,000 events/s and ≥10x naive at 1,000 policies, and at most 3x slower than at 10.
  *
  * @example
@@ -175,7 +176,17 @@ export default async function bench(): Promise<void> {
     allPatterns.slice(0, size).forEach((p, i) => (patterns[`policy-${i}`] = p));
     const ids = Object.keys(patterns);
     const router = createRouter(patterns);
-    const naive = (e: Record<string, unknown>): number => ids.filter((id) => matchesPattern(patterns[id], e)).length;
+    // The naive loop gets the same compiled predicates, one per pattern, and tries them all.
+    const singles = ids.map((id) => {
+      const one = new CompiledSet();
+      const index = one.add(patterns[id]);
+      return (e: Record<string, unknown>): boolean => one.matches(index, one.load(e));
+    });
+    const naive = (e: Record<string, unknown>): number => {
+      let n = 0;
+      for (const matches of singles) if (matches(e)) n++;
+      return n;
+    };
     let matches = 0;
     for (const e of events) matches += router.match(e).length;
     for (const e of sample) {
@@ -196,8 +207,8 @@ export default async function bench(): Promise<void> {
   }
 
   console.log("pattern router: events per CPU-second, best of 5 interleaved rounds");
-  console.log("  (deterministic mixed workload, 4,000 distinct events; naive = matchesPattern() for");
-  console.log("   every policy with each pattern compiled once and cached, timed on 400 of the events)");
+  console.log("  (deterministic mixed workload, 4,000 distinct events; naive = every policy's compiled");
+  console.log("   predicate tried in turn, timed on 400 of the events; results cross-checked with matchesPattern)");
   for (const s of setups) {
     console.log(
       `  ${String(s.size).padStart(5)} policies: router ${fmt(s.routerRate).padStart(10)} ev/s   naive ${fmt(s.naiveRate).padStart(10)} ev/s   ratio ${(s.routerRate / s.naiveRate).toFixed(1)}x   (${(s.matches / events.length).toFixed(2)} matches/event)`,
