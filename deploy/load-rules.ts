@@ -97,7 +97,7 @@ export async function loadRules(client: EventBridgeClient, options: LoadRulesOpt
       bus: rule.EventBusName ?? bus,
       eventPattern: patternText(rule.EventPattern),
       scheduleExpression: rule.ScheduleExpression || undefined,
-      state: rule.State === "DISABLED" ? "DISABLED" : "ENABLED",
+      state: rule.State ?? "ENABLED",
       description: rule.Description,
       tags,
       targets,

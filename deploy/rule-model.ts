@@ -21,7 +21,8 @@ export interface RuleSpec {
   /** Canonical JSON (sorted keys) of the event pattern. */
   eventPattern?: string;
   scheduleExpression?: string;
-  state: "ENABLED" | "DISABLED";
+  /** ENABLED or DISABLED for rules sync-rules writes; EventBridge knows others (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS). */
+  state: string;
   description?: string;
   tags: Record<string, string>;
   targets: Target[];
@@ -29,6 +30,7 @@ export interface RuleSpec {
 
 /** A desired rule: the spec plus the policy it comes from. */
 export interface DesiredRule extends RuleSpec {
+  state: "ENABLED" | "DISABLED";
   policy: string;
   version: string;
 }
