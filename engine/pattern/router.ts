@@ -22,6 +22,9 @@ interface FieldIndex {
 
 const PREFIX_SCAN_MAX = 16;
 
+/** A second key only pays when its buckets are small: every entry is touched per hit. */
+const SECOND_KEY_MAX_SHARING = 16;
+
 type Key = { kind: "string" | "number" | "prefix"; value: string | number };
 
 function keysOf(field: CompiledField): Key[] {
@@ -52,8 +55,6 @@ function indexable(pattern: CompiledPattern): CompiledField[] {
  * event hits both, which keeps broad policies (say a source prefix plus one detail value)
  * from being tried for every event of their source.
  */
-const SECOND_KEY_MAX_SHARING = 16;
-
 function chooseKeys(patterns: CompiledPattern[]): CompiledField[][] {
   const sharing = new Map<string, number>();
   const candidates = patterns.map(indexable);
@@ -76,7 +77,6 @@ function chooseKeys(patterns: CompiledPattern[]): CompiledField[][] {
       return { f, cost };
     });
     costed.sort((a, b) => a.cost - b.cost);
-    // A second key only pays when its buckets are small: every entry is touched per hit.
     const chosen = costed.slice(0, 1);
     if (costed[1] && costed[1].cost <= SECOND_KEY_MAX_SHARING) chosen.push(costed[1]);
     return chosen.map((c) => c.f);

@@ -119,3 +119,15 @@ describe("createRouter", () => {
     expect(router.match(e1)).toEqual(["a", "b", "c"]);
   });
 });
+
+describe("createRouter: many prefixes on one field", () => {
+  it("finds every prefix that starts the value, beyond the linear-scan size", () => {
+    const patterns: Record<string, EventPattern> = {};
+    for (let i = 0; i < 30; i++) patterns[`p${i}`] = { source: [{ prefix: "com.acme.".slice(0, i % 10) + "x".repeat(Math.floor(i / 10)) }] };
+    const router = createRouter(patterns);
+    for (const source of ["com.acme.x", "com.", "xx", "", "com.acme.xxx"]) {
+      const naive = Object.keys(patterns).filter((id) => matchesPattern(patterns[id], { source }));
+      expect(router.match({ source })).toEqual(naive);
+    }
+  });
+});
