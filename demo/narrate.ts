@@ -1,4 +1,4 @@
-import { formatCall } from "../engine/cli/format-run.ts";
+import { formatCall } from "../engine/format-run.ts";
 import type { RecordedCall } from "../engine/dry-run.ts";
 import type { RunResult, StepResult } from "../engine/runner.ts";
 

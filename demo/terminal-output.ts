@@ -1,4 +1,4 @@
-import { terminalProgress } from "../engine/cli/progress.ts";
+import { terminalProgress } from "../engine/progress.ts";
 import type { DemoIO } from "./play.ts";
 
 /**

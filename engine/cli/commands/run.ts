@@ -6,9 +6,9 @@ import { runPolicy, type RunResult } from "../../runner.ts";
 import { createClients } from "../../clients.ts";
 import { stateStoreFromEnv } from "../../state/from-env.ts";
 import { EXIT, type CliCommand } from "../command.ts";
-import { formatRun } from "../format-run.ts";
+import { formatRun } from "../../format-run.ts";
 import { findPolicy, loadFromArgs, policiesOption } from "../policy-args.ts";
-import { terminalProgress } from "../progress.ts";
+import { terminalProgress } from "../../progress.ts";
 
 function readEvent(path: string, cwd: string): unknown {
   let text: string;
@@ -48,16 +48,19 @@ export const runCommand: CliCommand = {
     }
     let result: RunResult;
     let failed = false;
+    const progress = io.isTTY && !values.json ? terminalProgress() : undefined;
     try {
       result = await runPolicy(policy, event, {
         registry, dryRun, state, env: io.env, clients: createClients({ dryRun: dryRun || policy.doc.mode === "dry-run" }),
-        progress: io.isTTY && !values.json ? terminalProgress() : undefined,
+        progress,
       });
     } catch (error) {
       const partial = (error as { result?: RunResult }).result;
       if (!(error instanceof StepError) || !partial) throw error;
       result = partial;
       failed = true;
+    } finally {
+      progress?.end();
     }
     if (values.json) {
       const { eventId: _e, vars: _v, reason: _r, ...rest } = result;

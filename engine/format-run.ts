@@ -1,5 +1,5 @@
-import type { RecordedCall } from "../dry-run.ts";
-import type { RunResult, StepResult } from "../runner.ts";
+import type { RecordedCall } from "./dry-run.ts";
+import type { RunResult, StepResult } from "./runner.ts";
 
 function formatValue(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);
