@@ -1,6 +1,8 @@
 import { templateParts } from "../expressions.ts";
 import { expressionSyntaxProblem } from "./expression-syntax.ts";
+import { freeVariables, JSONATA_FUNCTIONS } from "./expression-variables.ts";
 import { closest } from "./suggest.ts";
+import { describePath } from "./validate-schema.ts";
 import { DURATION_PATTERN } from "../duration.ts";
 import type { DocPath, PolicyDoc, SourcePosition } from "./types.ts";
 import type { RawProblem, YamlSource } from "./yaml-source.ts";
@@ -121,16 +123,54 @@ function stepsProblem(id: string, index: number, step: number | undefined, stepI
   };
 }
 
+/** What every expression sees besides the vars (SPEC §1, Expressions). */
+const BASE_BINDINGS = ["event", "policy", "now", "env", "steps", "ago"] as const;
+
+/**
+ * `$name`s that are neither bound nor defined yet where the expression runs: the filter runs
+ * before any var, each var sees only the vars above it, steps see them all.
+ */
+function variableProblems(found: FoundExpression, varNames: string[]): (Omit<RawProblem, "position"> & { offset: number })[] {
+  const visible = found.path[0] === "filter" ? [] : found.path[0] === "vars" ? varNames.slice(0, varNames.indexOf(String(found.path[1]))) : varNames;
+  const problems: (Omit<RawProblem, "position"> & { offset: number })[] = [];
+  for (const ref of freeVariables(found.text)) {
+    if ((BASE_BINDINGS as readonly string[]).includes(ref.name) || visible.includes(ref.name)) continue;
+    if (varNames.includes(ref.name)) {
+      problems.push({
+        offset: ref.offset,
+        id: "var-too-early",
+        message: found.path[0] === "filter"
+          ? `$${ref.name} is a var, but the filter runs before the vars are evaluated, so it is empty here; repeat the var's expression in the filter, or test it in a step's if`
+          : `$${ref.name} is defined ${ref.name === found.path[1] ? "by this very var" : "after this var"}; vars are evaluated in order, each sees only the vars above it: move ${ref.name} above ${String(found.path[1])}`,
+      });
+    } else if (ref.call) {
+      const guess = closest(ref.name, JSONATA_FUNCTIONS);
+      problems.push({ offset: ref.offset, id: "unknown-function", message: `$${ref.name}() is not a JSONata function.${guess ? ` Did you mean $${guess}()?` : ""} See https://docs.jsonata.org/overview for the functions` });
+    } else {
+      const known = [...BASE_BINDINGS, ...visible];
+      const guess = closest(ref.name, known);
+      problems.push({
+        offset: ref.offset,
+        id: "unknown-variable",
+        message: `$${ref.name} is not defined.${guess ? ` Did you mean $${guess}?` : ""} Expressions here see ${known.map((n) => `$${n}`).join(", ")}; declare a var to name a value`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** Syntax, `$env`, `$steps` and `$ago` checks for every expression, each at its own position. */
 export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProblem[] {
   const problems: RawProblem[] = [];
+  const varNames = doc.vars && typeof doc.vars === "object" && !Array.isArray(doc.vars) ? Object.keys(doc.vars) : [];
   const declared = new Set((Array.isArray(doc.env) ? doc.env : []).filter((name): name is string => typeof name === "string"));
   const stepIds = (Array.isArray(doc.actions) ? doc.actions : []).map((s) => (s && typeof s === "object" && typeof s.id === "string" ? s.id : undefined));
   for (const found of collectExpressions(doc)) {
     const value = valueAt(doc, found.path) as string;
     const at = (index: number) => positionInValue(source, found.path, value, found.offset + index);
     const syntax = expressionSyntaxProblem(found.text);
-    if (syntax) problems.push({ position: at(syntax.offset), id: "expression-syntax", message: syntax.message });
+    for (const { offset, ...problem } of variableProblems(found, varNames)) problems.push({ position: at(offset), ...problem });
+    if (syntax) problems.push({ position: at(syntax.offset), id: "expression-syntax", message: syntax.message.replace(/^JSONata syntax error/, `JSONata syntax error in ${describePath(found.path)}`) });
     for (const m of found.text.matchAll(ENV_REF)) {
       const name = m[1]!;
       if (name.startsWith("AWS_")) {

@@ -6,6 +6,14 @@ import type { PolicyDoc } from "./types.ts";
 import { yamlInline } from "./validate-schema.ts";
 import type { RawProblem } from "./yaml-source.ts";
 
+/** "; in YAML: state: [stopped]" for a scalar leaf written without its list. */
+function yamlLeaf(pattern: unknown, path: (string | number)[]): string {
+  const value = path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], pattern);
+  const key = path[path.length - 1];
+  if (typeof key !== "string" || value === null || typeof value === "object") return "";
+  return `; in YAML: ${key}: [${yamlInline(value)}]`;
+}
+
 function triggerProblems(doc: PolicyDoc): RawProblem[] {
   const trigger = doc.trigger;
   if (!trigger || typeof trigger !== "object") return [];
@@ -33,7 +41,8 @@ function triggerProblems(doc: PolicyDoc): RawProblem[] {
       const atKey = /^unknown operator|is an operator name/.test(p.message);
       const operator = p.message.match(/^unknown operator "([^"]*)"/)?.[1];
       const guess = operator === undefined ? undefined : closest(operator, OPERATORS);
-      const message = `event pattern: ${p.message}${guess ? `. Did you mean "${guess}"?` : ""}`;
+      const leaf = p.message.startsWith("a pattern leaf must be a list") ? yamlLeaf(trigger.event, p.path) : "";
+      const message = `event pattern: ${p.message}${guess ? `. Did you mean "${guess}"?` : ""}${leaf}`;
       problems.push({ path: ["trigger", "event", ...p.path], atKey, id: "bad-pattern", message });
     }
   }
