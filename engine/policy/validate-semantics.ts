@@ -84,15 +84,33 @@ function stepProblems(doc: PolicyDoc, registry: ActionRegistry): RawProblem[] {
 
 function testProblems(doc: PolicyDoc): RawProblem[] {
   const problems: RawProblem[] = [];
-  const scheduled = doc.trigger && typeof doc.trigger === "object" && doc.trigger.schedule !== undefined;
+  const trigger = doc.trigger && typeof doc.trigger === "object" ? doc.trigger : {};
+  // Only a trigger that is clearly one kind says which input its tests need; a broken trigger is reported once, above.
+  const kind = (trigger.event !== undefined) === (trigger.schedule !== undefined) ? undefined : trigger.schedule !== undefined ? "schedule" : "event";
+  const varNames = doc.vars && typeof doc.vars === "object" && !Array.isArray(doc.vars) ? Object.keys(doc.vars) : [];
   (Array.isArray(doc.tests) ? doc.tests : []).forEach((test, i) => {
     if (!test || typeof test !== "object") return;
+    const name = typeof test.name === "string" ? test.name : String(i);
     const hasEvent = test.event !== undefined;
     const hasAt = test.at !== undefined;
     if (hasEvent === hasAt) {
-      problems.push({ path: ["tests", i], id: "test-input", message: `test "${test.name ?? i}" needs exactly one of event (event triggers) or at (schedule triggers)` });
-    } else if (hasAt && !scheduled) {
-      problems.push({ path: ["tests", i, "at"], atKey: true, id: "test-input", message: `test "${test.name ?? i}" gives at, but the policy is triggered by events; give event instead` });
+      const which = kind === "schedule" ? "at (an ISO instant; this policy runs on a schedule)" : kind === "event" ? "event (this policy is triggered by events)" : "event (event triggers) or at (schedule triggers)";
+      problems.push({ path: ["tests", i], id: "test-input", message: `test "${name}" needs exactly one of event or at: give ${which}` });
+    } else if (hasAt && kind === "event") {
+      problems.push({ path: ["tests", i, "at"], atKey: true, id: "test-input", message: `test "${name}" gives at, but the policy is triggered by events; give event instead` });
+    }
+    const expected = test.expect && typeof test.expect === "object" ? test.expect.vars : undefined;
+    if (expected && typeof expected === "object" && !Array.isArray(expected)) {
+      for (const key of Object.keys(expected)) {
+        if (varNames.includes(key)) continue;
+        const guess = closest(key, varNames);
+        problems.push({
+          path: ["tests", i, "expect", "vars", key],
+          atKey: true,
+          id: "unknown-var",
+          message: `test "${name}" expects var "${key}", which the policy does not define.${guess ? ` Did you mean "${guess}"?` : ""}${varNames.length ? ` Vars: ${varNames.join(", ")}` : " The policy has no vars"}`,
+        });
+      }
     }
   });
   return problems;
