@@ -101,7 +101,7 @@ async function measure(timed: (boundary: number) => Promise<number>): Promise<nu
  * delete-old-snapshots against a bare SDK loop making the same Describe and Delete calls at
  * the same concurrency, each on its own fresh emulator; best of BENCH_ROUNDS (default 2).
  */
-export default async function bench(): Promise<void> {
+export default async function bench(): Promise<boolean> {
   const action: number[] = [];
   const bare: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -122,6 +122,7 @@ export default async function bench(): Promise<void> {
   console.log(`  action     best ${bestAction.toFixed(0)} ms (rounds: ${ms(action)})`);
   console.log(`  bare SDK   best ${bestBare.toFixed(0)} ms (rounds: ${ms(bare)})`);
   console.log(`  ratio ${ratio.toFixed(2)}x, target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? "PASS" : "FAIL"}`);
+  return ratio <= TARGET_RATIO;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -166,7 +166,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
  * @example
  * await bench(); // prints one line per size, the ratios and a PASS/FAIL per target
  */
-export default async function bench(): Promise<void> {
+export default async function bench(): Promise<boolean> {
   const { patterns: allPatterns, events } = workload(1000, 4000);
   // The naive loop is slow at 1,000 policies, so it is timed and cross-checked on a sample.
   const sample = events.slice(0, 400);
@@ -225,6 +225,7 @@ export default async function bench(): Promise<void> {
     [`router at 1,000 within 3x of router at 10 (${slowdown.toFixed(2)}x slower)`, slowdown <= 3],
   ] as const;
   for (const [label, ok] of targets) console.log(`  ${ok ? "PASS" : "FAIL"} ${label}`);
+  return targets.every(([, ok]) => ok);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
