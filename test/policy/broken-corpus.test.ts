@@ -69,6 +69,14 @@ describe("broken policy corpus", () => {
       expect(actual).toEqual(files.flatMap(declared).sort());
     });
 
+    it("places the problems the same with Windows line endings and a byte-order mark", () => {
+      for (const file of files) {
+        const text = readFileSync(file, "utf8");
+        const at = (t: string) => loadPolicyText(file, t, registry).problems.map((p) => `${p.line}:${p.column} ${p.id}`);
+        expect(at(`\uFEFF${text.replace(/\n/g, "\r\n")}`)).toEqual(at(text));
+      }
+    });
+
     it("explains every problem on one line, without a stack trace", () => {
       const { problems } = loadPolicyFiles([path], registry, ROOT);
       for (const p of problems) {
