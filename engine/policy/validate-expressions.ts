@@ -17,14 +17,40 @@ interface FoundExpression {
   step?: number;
 }
 
+/** Calls `visit` with every string under `value` and its path. */
+function walkStrings(value: unknown, path: DocPath, visit: (text: string, path: DocPath) => void): void {
+  if (typeof value === "string") visit(value, path);
+  else if (Array.isArray(value)) value.forEach((item, i) => walkStrings(item, [...path, i], visit));
+  else if (value && typeof value === "object") for (const [key, item] of Object.entries(value)) walkStrings(item, [...path, key], visit);
+}
+
 function collectTemplates(value: unknown, path: DocPath, step: number, out: FoundExpression[]): void {
-  if (typeof value === "string") {
-    for (const part of templateParts(value)) out.push({ path, text: part.expression, offset: part.offset, step });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => collectTemplates(item, [...path, i], step, out));
-  } else if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) collectTemplates(item, [...path, key], step, out);
-  }
+  walkStrings(value, path, (text, at) => {
+    for (const part of templateParts(text)) out.push({ path: at, text: part.expression, offset: part.offset, step });
+  });
+}
+
+/**
+ * Template-shaped text that is not a template, and would be sent as it is: a `{%` never closed,
+ * or `{{ $x }}` written from habit of other template languages.
+ */
+function templateShapeProblems(doc: PolicyDoc, source: YamlSource): RawProblem[] {
+  const problems: RawProblem[] = [];
+  (Array.isArray(doc.actions) ? doc.actions : []).forEach((step, i) => {
+    if (!step || typeof step !== "object") return;
+    walkStrings(step.with, ["actions", i, "with"], (text, path) => {
+      const outside = text.replace(/\{%[\s\S]*?%\}/g, (m) => " ".repeat(m.length));
+      const open = outside.indexOf("{%");
+      if (open >= 0) {
+        problems.push({ position: positionInValue(source, path, text, open), id: "template-unclosed", message: `this {% is never closed, so the text would be sent as it is; end the expression with %}, e.g. "{% $instanceId %}"` });
+      }
+      const braces = /\{\{\s*(\$[^}]*?)\s*\}\}/.exec(outside);
+      if (braces) {
+        problems.push({ position: positionInValue(source, path, text, braces.index), id: "template-syntax", message: `{{ ${braces[1]} }} is not a Caretaker template and would be sent as it is; write {% ${braces[1]} %}` });
+      }
+    });
+  });
+  return problems;
 }
 
 /** Every JSONata expression of a policy: filter, vars, step guards and `{% %}` templates. */
@@ -161,7 +187,7 @@ function variableProblems(found: FoundExpression, varNames: string[]): (Omit<Raw
 
 /** Syntax, `$env`, `$steps` and `$ago` checks for every expression, each at its own position. */
 export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProblem[] {
-  const problems: RawProblem[] = [];
+  const problems: RawProblem[] = templateShapeProblems(doc, source);
   const varNames = doc.vars && typeof doc.vars === "object" && !Array.isArray(doc.vars) ? Object.keys(doc.vars) : [];
   const declared = new Set((Array.isArray(doc.env) ? doc.env : []).filter((name): name is string => typeof name === "string"));
   const stepIds = (Array.isArray(doc.actions) ? doc.actions : []).map((s) => (s && typeof s === "object" && typeof s.id === "string" ? s.id : undefined));
