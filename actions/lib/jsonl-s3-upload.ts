@@ -47,6 +47,13 @@ function asError(reason: unknown): Error {
   return reason instanceof Error ? reason : new Error(String(reason));
 }
 
+// x-amz-tagging is a URL query; percent-encoding everything avoids the form encoding's "+" for space.
+function taggingHeader(tags: Record<string, string>): string {
+  return Object.entries(tags)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join("&");
+}
+
 function start(target: JsonLinesTarget, tuning: JsonLinesTuning): Started {
   const state: Started = { input: undefined as unknown as Writable, done: Promise.resolve(), failure: undefined, bytes: 0 };
   // Counts what reaches S3, i.e. after compression.
@@ -78,7 +85,7 @@ function start(target: JsonLinesTarget, tuning: JsonLinesTuning): Started {
       Key: target.key,
       Body: body,
       ContentType: target.gzip ? "application/gzip" : "application/x-ndjson",
-      Tagging: new URLSearchParams(target.tags).toString(),
+      Tagging: taggingHeader(target.tags),
     },
   });
   state.done = upload.done();
