@@ -17,7 +17,13 @@ export interface LoadResult {
 
 const POLICY_FILE = /\.ya?ml$/;
 
-/** The policy files named by paths: files as given, folders' *.yml and *.yaml files, sorted. */
+/**
+ * The policy files named by paths: files as given, folders' *.yml and *.yaml files, sorted
+ * (not sub-folders). A path that does not exist is kept, so loading reports it.
+ *
+ * @example
+ * listPolicyFiles(["policies"]) // ["policies/auto-snapshot-on-stop.yml", ...]
+ */
 export function listPolicyFiles(paths: string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
@@ -65,7 +71,11 @@ function byPosition(a: Problem, b: Problem): number {
 
 /**
  * Loads and checks one policy file from its text. Never throws for bad input: every problem
- * is returned, each with its line and column.
+ * is returned, each with its line and column, one per mistake.
+ *
+ * @example
+ * const { policy, problems } = loadPolicyText("p.yml", "apiVersion: caretaker/v1\n", registry);
+ * // policy undefined; problems: [{ file: "p.yml", line: 1, column: 1, id: "missing-key", message: 'the policy is missing required key "name"; ...' }, ...]
  */
 export function loadPolicyText(file: string, text: string, registry: ActionRegistry): { policy?: LoadedPolicy; problems: Problem[] } {
   const source = parseYamlSource(text);
@@ -126,7 +136,12 @@ export function loadPolicyFiles(paths: string[], registry: ActionRegistry, cwd =
   return { policies, problems };
 }
 
-/** Like loadPolicyFiles, but throws PolicyError when any file has a problem. */
+/**
+ * Like loadPolicyFiles, but throws PolicyError (carrying every problem) when any file has one.
+ *
+ * @example
+ * const policies = loadPoliciesOrThrow(["policies"], registry);
+ */
 export function loadPoliciesOrThrow(paths: string[], registry: ActionRegistry, cwd?: string): LoadedPolicy[] {
   const { policies, problems } = loadPolicyFiles(paths, registry, cwd);
   if (problems.length) throw new PolicyError(problems);

@@ -83,6 +83,10 @@ function quotedOffsets(raw: string, double: boolean): number[] {
 /**
  * Maps an offset inside a YAML string value to its line and column in the file, so a
  * JSONata error points where the expression stands, also inside quoted and block scalars.
+ *
+ * @example
+ * // line 3 of the file: `  day: "a \"b\" {% $x %}"`
+ * positionInValue(source, ["vars", "day"], 'a "b" {% $x %}', 9) // { line: 3, column: 20 }
  */
 export function positionInValue(source: YamlSource, path: DocPath, value: string, offset: number): SourcePosition {
   const scalar = source.scalarAt(path);
@@ -156,14 +160,15 @@ const BASE_BINDINGS = ["event", "policy", "now", "env", "steps", "ago"] as const
  * `$name`s that are neither bound nor defined yet where the expression runs: the filter runs
  * before any var, each var sees only the vars above it, steps see them all.
  */
-function variableProblems(found: FoundExpression, varNames: string[]): (Omit<RawProblem, "position"> & { offset: number })[] {
+function variableProblems(found: FoundExpression, varNames: string[]): (Omit<RawProblem, "position"> & { offset: number; name: string })[] {
   const visible = found.path[0] === "filter" ? [] : found.path[0] === "vars" ? varNames.slice(0, varNames.indexOf(String(found.path[1]))) : varNames;
-  const problems: (Omit<RawProblem, "position"> & { offset: number })[] = [];
+  const problems: (Omit<RawProblem, "position"> & { offset: number; name: string })[] = [];
   for (const ref of freeVariables(found.text)) {
     if ((BASE_BINDINGS as readonly string[]).includes(ref.name) || visible.includes(ref.name)) continue;
     if (varNames.includes(ref.name)) {
       problems.push({
         offset: ref.offset,
+        name: ref.name,
         id: "var-too-early",
         message: found.path[0] === "filter"
           ? `$${ref.name} is a var, but the filter runs before the vars are evaluated, so it is empty here; repeat the var's expression in the filter, or test it in a step's if`
@@ -171,12 +176,13 @@ function variableProblems(found: FoundExpression, varNames: string[]): (Omit<Raw
       });
     } else if (ref.call) {
       const guess = closest(ref.name, JSONATA_FUNCTIONS);
-      problems.push({ offset: ref.offset, id: "unknown-function", message: `$${ref.name}() is not a JSONata function.${guess ? ` Did you mean $${guess}()?` : ""} See https://docs.jsonata.org/overview for the functions` });
+      problems.push({ offset: ref.offset, name: ref.name, id: "unknown-function", message: `$${ref.name}() is not a JSONata function.${guess ? ` Did you mean $${guess}()?` : ""} See https://docs.jsonata.org/overview for the functions` });
     } else {
       const known = [...BASE_BINDINGS, ...visible];
       const guess = closest(ref.name, known);
       problems.push({
         offset: ref.offset,
+        name: ref.name,
         id: "unknown-variable",
         message: `$${ref.name} is not defined.${guess ? ` Did you mean $${guess}?` : ""} Expressions here see ${known.map((n) => `$${n}`).join(", ")}; declare a var to name a value`,
       });
@@ -185,9 +191,19 @@ function variableProblems(found: FoundExpression, varNames: string[]): (Omit<Raw
   return problems;
 }
 
-/** Syntax, `$env`, `$steps` and `$ago` checks for every expression, each at its own position. */
+/**
+ * Checks every expression (filter, vars, if, `{% %}` templates): syntax, variables, `$env`,
+ * `$steps` and `$ago`, each problem at its position inside the YAML value.
+ *
+ * @example
+ * expressionProblems(doc, parseYamlSource(text))
+ * // [{ position: { line: 10, column: 23 }, id: "expression-syntax", message: "JSONata syntax error in filter: ..." }]
+ */
 export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProblem[] {
   const problems: RawProblem[] = templateShapeProblems(doc, source);
+  // A name undeclared or misspelled is one mistake however often it is used: reported at its first use.
+  const reported = new Set<string>();
+  const once = (id: string, name: string) => !reported.has(`${id} ${name}`) && Boolean(reported.add(`${id} ${name}`));
   const varNames = doc.vars && typeof doc.vars === "object" && !Array.isArray(doc.vars) ? Object.keys(doc.vars) : [];
   const declared = new Set((Array.isArray(doc.env) ? doc.env : []).filter((name): name is string => typeof name === "string"));
   const stepIds = (Array.isArray(doc.actions) ? doc.actions : []).map((s) => (s && typeof s === "object" && typeof s.id === "string" ? s.id : undefined));
@@ -195,13 +211,16 @@ export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProbl
     const value = valueAt(doc, found.path) as string;
     const at = (index: number) => positionInValue(source, found.path, value, found.offset + index);
     const syntax = expressionSyntaxProblem(found.text);
-    for (const { offset, ...problem } of variableProblems(found, varNames)) problems.push({ position: at(offset), ...problem });
+    for (const { offset, name, ...problem } of variableProblems(found, varNames)) {
+      if (problem.id === "var-too-early" || once(problem.id, name)) problems.push({ position: at(offset), ...problem });
+    }
     if (syntax) problems.push({ position: at(syntax.offset), id: "expression-syntax", message: syntax.message.replace(/^JSONata syntax error/, `JSONata syntax error in ${describePath(found.path)}`) });
     for (const m of found.text.matchAll(ENV_REF)) {
       const name = m[1]!;
+      if (name.startsWith("AWS_") ? !once("env-aws", name) : declared.has(name) || !once("env-undeclared", name)) continue;
       if (name.startsWith("AWS_")) {
         problems.push({ position: at(m.index!), id: "env-aws", message: `$env.${name}: AWS_* variables are never exposed to policies; the engine's own credentials and region are not for policies to read` });
-      } else if (!declared.has(name)) {
+      } else {
         const guess = closest(name, declared);
         problems.push({
           position: at(m.index!),
@@ -214,6 +233,7 @@ export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProbl
       const id = m[1]!;
       const index = stepIds.indexOf(id);
       if (index >= 0 && index < (found.step ?? 0)) continue;
+      if (index < 0 && !once("steps-unknown", id)) continue;
       problems.push({ position: at(m.index!), ...stepsProblem(id, index < 0 ? -1 : index, found.step, stepIds) });
     }
     for (const m of found.text.matchAll(AGO_CALL)) {

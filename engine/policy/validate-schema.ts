@@ -31,6 +31,7 @@ function pointerToPath(pointer: string): DocPath {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+/** A document path as users read it: `actions[0].with.older-than`, or "the policy" for the root. */
 export function describePath(path: DocPath): string {
   return path.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : out ? `${out}.${s}` : s), "") || "the policy";
 }

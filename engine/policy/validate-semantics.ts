@@ -116,7 +116,13 @@ function testProblems(doc: PolicyDoc): RawProblem[] {
   return problems;
 }
 
-/** The checks JSON Schema cannot express: trigger, patterns, schedules, step ids, tests. */
+/**
+ * The checks JSON Schema cannot express: trigger, patterns, schedules, step ids, tests.
+ *
+ * @example
+ * semanticProblems({ ...doc, trigger: {} }, registry)
+ * // [{ path: ["trigger"], atKey: true, id: "trigger-one-of", wants: ["event", "schedule"], message: "trigger needs exactly one of ..." }]
+ */
 export function semanticProblems(doc: PolicyDoc, registry: ActionRegistry): RawProblem[] {
   return [...triggerProblems(doc), ...stepProblems(doc, registry), ...testProblems(doc)];
 }
