@@ -65,6 +65,8 @@ export interface FaultStats {
   calls: number;
   callsByOperation: Record<string, number>;
   faults: Record<FaultKind, number>;
+  /** Requests the service accepted (2xx), whether or not the answer reached the client, by `service:Operation`. */
+  applied: Record<string, number>;
   /** Failing faults struck after the service applied the request, by `service:Operation`. */
   appliedThenLost: Record<string, number>;
   log: FaultRecord[];
@@ -207,7 +209,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const [delayMin, delayMax] = options.delayMs ?? [20, 150];
   let rate = options.rate;
   const scripted = options.scripted ?? [];
-  const fresh = (): FaultStats => ({ calls: 0, callsByOperation: {}, faults: { throttle: 0, "server-error": 0, reset: 0, delay: 0 }, appliedThenLost: {}, log: [] });
+  const fresh = (): FaultStats => ({ calls: 0, callsByOperation: {}, faults: { throttle: 0, "server-error": 0, reset: 0, delay: 0 }, applied: {}, appliedThenLost: {}, log: [] });
   const proxy = { stats: fresh() } as { stats: FaultStats };
 
   function chooseKind(): FaultKind {
@@ -249,6 +251,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     };
     if (kind && kind !== FaultKind.delay && phase === FaultPhase.before) return fail();
     const answer = await forward(target, req, body);
+    if (answer.status < 300) stats.applied[name] = (stats.applied[name] ?? 0) + 1;
     if (kind && kind !== FaultKind.delay) {
       // Only a request the service accepted counts as applied; an error answer changed nothing.
       if (answer.status < 300) stats.appliedThenLost[name] = (stats.appliedThenLost[name] ?? 0) + 1;
