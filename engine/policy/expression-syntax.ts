@@ -75,21 +75,20 @@ function hint(text: string, offset: number, error: JsonataError): string {
 }
 
 /**
- * The syntax problem of a JSONata expression, or undefined when it compiles; the offset points
+ * Parses a JSONata expression once: its syntax tree, or its syntax problem, whose offset points
  * at the offending token inside `text` (for a missing end, just after the expression).
  *
  * @example
- * expressionSyntaxProblem('detail.state == "stopped"')
+ * parseExpression('detail.state == "stopped"').problem
  * // { offset: 14, message: 'JSONata syntax error: The symbol "=" cannot be used as a unary operator; JSONata compares with a single =, ...' }
  */
-export function expressionSyntaxProblem(text: string): ExpressionSyntaxProblem | undefined {
+export function parseExpression(text: string): { ast: unknown; problem?: undefined } | { ast?: undefined; problem: ExpressionSyntaxProblem } {
   try {
-    jsonata(text);
-    return undefined;
+    return { ast: jsonata(text).ast() };
   } catch (caught) {
     const error = caught as JsonataError;
     const offset = errorOffset(text, error);
     const message = (error.message ?? String(caught)).replace(/\.$/, "");
-    return { offset, message: `JSONata syntax error: ${message}; ${hint(text, offset, error)}` };
+    return { problem: { offset, message: `JSONata syntax error: ${message}; ${hint(text, offset, error)}` } };
   }
 }

@@ -1,5 +1,3 @@
-import jsonata from "jsonata";
-
 /**
  * The functions JSONata binds itself (its static frame, plus `$millis` bound per evaluation).
  * `$now` is not here: Caretaker binds `$now` to the event's time as a string.
@@ -53,19 +51,14 @@ function offsetsOf(text: string, name: string): number[] {
  * The variables an expression reads that it does not bind itself (`:=`, function parameters,
  * `@$x`, `#$i`) and that are not JSONata's own functions. Scopes are flattened: a name bound
  * anywhere in the expression counts as bound everywhere in it, so this never reports a variable
- * the expression defines. Empty when the expression does not compile.
+ * the expression defines. `ast` is the expression's syntax tree (parseExpression).
  *
  * @example
- * freeVariables('$count($steps.snap.snapshots) > 0 and $instanceId')
- * // [{ name: "steps", offset: 7, call: false }, { name: "instanceId", offset: 39, call: false }]
+ * const text = '$count($steps.snap.snapshots) > 0 and $instanceId';
+ * freeVariables(text, parseExpression(text).ast)
+ * // [{ name: "steps", offset: 7, call: false }, { name: "instanceId", offset: 38, call: false }]
  */
-export function freeVariables(text: string): VariableReference[] {
-  let ast: unknown;
-  try {
-    ast = jsonata(text).ast();
-  } catch {
-    return [];
-  }
+export function freeVariables(text: string, ast: unknown): VariableReference[] {
   const local = new Set<string>();
   const used = new Map<string, boolean>();
   walk(ast, (node) => {

@@ -1,5 +1,5 @@
 import { templateParts } from "../expressions.ts";
-import { expressionSyntaxProblem } from "./expression-syntax.ts";
+import { parseExpression } from "./expression-syntax.ts";
 import { freeVariables, JSONATA_FUNCTIONS } from "./expression-variables.ts";
 import { closest } from "./suggest.ts";
 import { describePath } from "./validate-schema.ts";
@@ -160,10 +160,10 @@ const BASE_BINDINGS = ["event", "policy", "now", "env", "steps", "ago"] as const
  * `$name`s that are neither bound nor defined yet where the expression runs: the filter runs
  * before any var, each var sees only the vars above it, steps see them all.
  */
-function variableProblems(found: FoundExpression, varNames: string[]): (Omit<RawProblem, "position"> & { offset: number; name: string })[] {
+function variableProblems(found: FoundExpression, ast: unknown, varNames: string[]): (Omit<RawProblem, "position"> & { offset: number; name: string })[] {
   const visible = found.path[0] === "filter" ? [] : found.path[0] === "vars" ? varNames.slice(0, varNames.indexOf(String(found.path[1]))) : varNames;
   const problems: (Omit<RawProblem, "position"> & { offset: number; name: string })[] = [];
-  for (const ref of freeVariables(found.text)) {
+  for (const ref of freeVariables(found.text, ast)) {
     if ((BASE_BINDINGS as readonly string[]).includes(ref.name) || visible.includes(ref.name)) continue;
     if (varNames.includes(ref.name)) {
       problems.push({
@@ -210,8 +210,8 @@ export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProbl
   for (const found of collectExpressions(doc)) {
     const value = valueAt(doc, found.path) as string;
     const at = (index: number) => positionInValue(source, found.path, value, found.offset + index);
-    const syntax = expressionSyntaxProblem(found.text);
-    for (const { offset, name, ...problem } of variableProblems(found, varNames)) {
+    const { ast, problem: syntax } = parseExpression(found.text);
+    for (const { offset, name, ...problem } of syntax ? [] : variableProblems(found, ast, varNames)) {
       if (problem.id === "var-too-early" || once(problem.id, name)) problems.push({ position: at(offset), ...problem });
     }
     if (syntax) problems.push({ position: at(syntax.offset), id: "expression-syntax", message: syntax.message.replace(/^JSONata syntax error/, `JSONata syntax error in ${describePath(found.path)}`) });
