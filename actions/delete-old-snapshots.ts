@@ -2,7 +2,7 @@ import { DeleteSnapshotCommand, paginateDescribeImages, type EC2Client, type Sna
 import { defineAction, type PermissionGrant } from "../engine/action-contract.ts";
 import { DURATION_PATTERN, parseDuration } from "../engine/duration.ts";
 import { CaretakerError } from "../engine/errors.ts";
-import { forEachBounded } from "./lib/ec2-concurrency.ts";
+import { forEachBounded } from "../engine/concurrency.ts";
 import { retryThrottled } from "./lib/ec2-throttle.ts";
 import { awsErrorCode, describeOwnSnapshots, EC2_PAGE_SIZE, ec2Arn, tagFilters } from "./lib/ec2-snapshots.ts";
 

@@ -1,7 +1,7 @@
 import { CreateSnapshotCommand, DescribeInstancesCommand, type EC2Client, type Instance } from "@aws-sdk/client-ec2";
 import { defineAction, type ActionContext, type PermissionGrant } from "../engine/action-contract.ts";
 import { CaretakerError } from "../engine/errors.ts";
-import { forEachBounded } from "./lib/ec2-concurrency.ts";
+import { forEachBounded } from "../engine/concurrency.ts";
 import { sendOnce } from "./lib/send-once.ts";
 import { awsErrorCode, describeOwnSnapshots, ec2Arn, fromEc2Tags, tagFilters, toEc2Tags } from "./lib/ec2-snapshots.ts";
 

@@ -9,7 +9,7 @@ import {
   paginateDescribeSnapshots,
 } from "@aws-sdk/client-ec2";
 import deleteOldSnapshots, { DELETE_CONCURRENCY } from "../actions/delete-old-snapshots.ts";
-import { forEachBounded } from "../actions/lib/ec2-concurrency.ts";
+import { forEachBounded } from "../engine/concurrency.ts";
 import { createClients } from "../engine/clients.ts";
 import { assembleActionContext } from "../engine/run-context.ts";
 import { emulatorEnv, startMoto } from "../emulator/moto-server.ts";

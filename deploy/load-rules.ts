@@ -7,7 +7,7 @@ import {
   type Rule,
   type Target,
 } from "@aws-sdk/client-eventbridge";
-import { forEachBounded } from "../actions/lib/ec2-concurrency.ts";
+import { forEachBounded } from "../engine/concurrency.ts";
 import { canonicalJson, DEFAULT_BUS, DEFAULT_PREFIX, RULE_TAG, type RuleSpec } from "./rule-model.ts";
 
 export interface LoadRulesOptions {
