@@ -33,12 +33,15 @@ interface AstNode {
   [key: string]: unknown;
 }
 
-function walk(node: unknown, visit: (node: AstNode) => void): void {
+// JSONata's tree may share nodes (ancestor slots, tuple stages): each node is visited once.
+function walk(node: unknown, visit: (node: AstNode) => void, seen = new WeakSet<object>()): void {
+  if (!node || typeof node !== "object" || seen.has(node)) return;
+  seen.add(node);
   if (Array.isArray(node)) {
-    for (const item of node) walk(item, visit);
-  } else if (node && typeof node === "object") {
+    for (const item of node) walk(item, visit, seen);
+  } else {
     visit(node as AstNode);
-    for (const value of Object.values(node)) walk(value, visit);
+    for (const value of Object.values(node)) walk(value, visit, seen);
   }
 }
 
