@@ -187,9 +187,12 @@ function toProblem(error: ErrorObject, ctx: Context): RawProblem | undefined {
     case "type": {
       const expected = String(params.type).split(",").map((t) => TYPE_WORDS[t] ?? t).join(" or ");
       const data = error.data;
+      const yamlOneOne = typeof data === "string" && params.type === "boolean" && /^(yes|no|on|off|y|n)$/i.test(data);
       const unquote = typeof data === "string" && (/^(true|false)$/.test(data) && params.type === "boolean" || /^-?\d+(\.\d+)?$/.test(data) && /integer|number/.test(String(params.type)))
         ? `; write ${data} without quotes`
-        : "";
+        : yamlOneOne
+          ? `; YAML 1.2 reads ${data} as text: write ${/^(yes|on|y)$/i.test(data) ? "true" : "false"}`
+          : "";
       const action = params.type === "object" && path.length === 3 ? actionAt(path, ctx) : undefined;
       let example = action ? `, e.g. with: ${yamlInline(action.meta.example)}` : "";
       if (path.length === 1 && path[0] === "trigger" && typeof data === "string") {

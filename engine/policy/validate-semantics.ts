@@ -99,6 +99,19 @@ function testProblems(doc: PolicyDoc): RawProblem[] {
     } else if (hasAt && kind === "event") {
       problems.push({ path: ["tests", i, "at"], atKey: true, id: "test-input", message: `test "${name}" gives at, but the policy is triggered by events; give event instead` });
     }
+    const declared = (Array.isArray(doc.env) ? doc.env : []).filter((e): e is string => typeof e === "string");
+    if (test.env && typeof test.env === "object" && !Array.isArray(test.env)) {
+      for (const key of Object.keys(test.env)) {
+        if (declared.includes(key)) continue;
+        const guess = closest(key, declared);
+        problems.push({
+          path: ["tests", i, "env", key],
+          atKey: true,
+          id: "env-undeclared",
+          message: `test "${name}" sets env ${key}, which the policy does not declare, so $env.${key} stays empty.${guess ? ` Did you mean ${guess}?` : ""} Add ${key} to the policy's env list or remove it here`,
+        });
+      }
+    }
     const expected = test.expect && typeof test.expect === "object" ? test.expect.vars : undefined;
     if (expected && typeof expected === "object" && !Array.isArray(expected)) {
       for (const key of Object.keys(expected)) {
