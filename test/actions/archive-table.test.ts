@@ -300,6 +300,13 @@ describe("archive-table", () => {
     expect(scans.pages).toBe(0);
   });
 
+  it("fails with an expression error when `where` breaks on an item, and leaves nothing behind", async () => {
+    const failing = archive({ table: "bulk", key: "faults/where.jsonl", where: `n = 350 ? $error("bad item") : true` });
+    await expect(failing).rejects.toMatchObject({ name: "ExpressionError", where: { param: "where" }, message: expect.stringContaining("bad item") });
+    expect(await pendingUploads()).toBe(0);
+    expect(await objectKeys()).not.toContain("faults/where.jsonl");
+  });
+
   it("fails on a table that does not exist, and writes nothing", async () => {
     await expect(archive({ table: "missing", key: "missing.jsonl" })).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     expect(await objectKeys()).not.toContain("missing.jsonl");
