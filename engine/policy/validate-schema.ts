@@ -197,6 +197,8 @@ function toProblem(error: ErrorObject, ctx: Context): RawProblem | undefined {
       let example = action ? `, e.g. with: ${yamlInline(action.meta.example)}` : "";
       if (path.length === 1 && path[0] === "trigger" && typeof data === "string") {
         example = /^(cron|rate)\(/.test(data) ? `; write trigger: { schedule: ${JSON.stringify(data)} }` : "; write trigger: { event: { source: [aws.ec2] } } or trigger: { schedule: \"rate(1 day)\" }";
+      } else if (path.length === 2 && path[0] === "trigger" && path[1] === "event" && typeof data === "string") {
+        example = `; write event: { source: [${data}] } (an EventBridge pattern: each field holds a list of values)`;
       } else if (path.length === 1 && path[0] === "env" && typeof data === "string") {
         example = `; write ${String(path[0])}: [${data}]`;
       }
