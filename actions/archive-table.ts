@@ -112,7 +112,7 @@ export default defineAction({
         where: { type: "string", minLength: 1, description: "JSONata predicate per item (the item is `$`, `$now` is bound); the item is kept when it is truthy." },
         gzip: { type: "boolean", default: false, description: "Compress the object with gzip." },
       },
-      dependencies: { names: ["filter"], values: ["filter"] },
+      dependentRequired: { names: ["filter"], values: ["filter"] },
     } as const,
     permissions(params, { partition, region, account }) {
       return [

@@ -12,6 +12,7 @@ import {
 import archiveTable from "../../actions/archive-table.ts";
 import type { ActionContext } from "../../engine/action-contract.ts";
 import { createClients } from "../../engine/clients.ts";
+import { checkRenderedParams } from "../../engine/params.ts";
 import { testContext } from "../support/action-context.ts";
 import { seedTable } from "../../bench/archive-table.ts";
 
@@ -310,6 +311,27 @@ describe("archive-table", () => {
   it("fails on a table that does not exist, and writes nothing", async () => {
     await expect(archive({ table: "missing", key: "missing.jsonl" })).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     expect(await objectKeys()).not.toContain("missing.jsonl");
+  });
+});
+
+describe("archive-table params schema", () => {
+  const at = { policy: "p", step: 0 };
+  const base = { table: "t", bucket: "b", key: "k.jsonl" };
+
+  it("fills gzip's default and accepts a full filter", () => {
+    const full = { ...base, filter: "#a = :v", names: { "#a": "a" }, values: { ":v": { nested: [1] } } };
+    expect(checkRenderedParams(archiveTable, { ...full }, at)).toEqual({ ...full, gzip: false });
+  });
+
+  it.each([
+    ["names without a filter", { ...base, names: { "#a": "a" } }],
+    ["values without a filter", { ...base, values: { ":v": 1 } }],
+    ["a name not starting with #", { ...base, filter: "a = :v", names: { a: "a" } }],
+    ["a value not starting with :", { ...base, filter: "a = :v", values: { v: 1 } }],
+    ["an unknown parameter", { ...base, tabel: "t" }],
+    ["a missing key", { table: "t", bucket: "b" }],
+  ])("rejects %s", (_name, params) => {
+    expect(() => checkRenderedParams(archiveTable, params, at)).toThrow(expect.objectContaining({ name: "ExpressionError" }));
   });
 });
 
