@@ -95,9 +95,14 @@ export default defineAction<typeof scaleAsgParams>({
     const current = group.DesiredCapacity ?? 0;
     const min = group.MinSize ?? 0;
     const max = group.MaxSize ?? 0;
-    const plan = planCapacity({ current, min, max }, params);
-    const output = { group: params.group, previous: current, desired: plan.desired, min, max, changed: false, ...(plan.reason && { reason: plan.reason }) };
-    if (plan.desired === current) return output;
+    // `by: 2` is not idempotent: a retry after the set was applied would plan from the new
+    // capacity. The first attempt's decision is kept in the run's state and reused.
+    const planned = planCapacity({ current, min, max }, params);
+    const decided = await ctx.remember({ previous: current, desired: planned.desired, reason: planned.reason ?? null });
+    const plan = { desired: decided.desired, reason: decided.reason ?? undefined };
+    const output = { group: params.group, previous: decided.previous, desired: plan.desired, min, max, changed: false, ...(plan.reason && { reason: plan.reason }) };
+    if (plan.desired === decided.previous) return output;
+    if (plan.desired === current) return { ...output, changed: true };
 
     try {
       await client.send(

@@ -57,6 +57,12 @@ export interface ActionContext {
   /** Throws LimitError when `count` exceeds max-resources; call before changing anything. */
   assertWithinLimit(count: number, what: string): void;
   log: ActionLogger;
+  /**
+   * Records a decision before a side effect that is not idempotent by itself (scale by +2):
+   * the first attempt's value is kept in the run's state and returned to every retry.
+   * Dry runs and runs without state just return the value.
+   */
+  remember<T>(value: T): Promise<T>;
   /** Progress of long work; quiet unless the CLI is on a terminal. */
   progress(done: number, total: number | undefined, what: string): void;
 }

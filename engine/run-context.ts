@@ -24,6 +24,7 @@ export function assembleActionContext(input: {
   maxResources?: number;
   log?: ActionLogger;
   progress?: ActionContext["progress"];
+  remember?: ActionContext["remember"];
 }): ActionContext {
   const maxResources = input.maxResources ?? DEFAULT_MAX_RESOURCES;
   return {
@@ -38,5 +39,6 @@ export function assembleActionContext(input: {
     },
     log: input.log ?? silentLogger,
     progress: input.progress ?? (() => {}),
+    remember: input.remember ?? (async (value) => value),
   };
 }

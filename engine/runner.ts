@@ -166,7 +166,8 @@ export async function runPolicy(policy: LoadedPolicy, event: EventBridgeEvent, o
       if (saved && saved.status !== "failed") {
         Object.assign(stepResult, saved, { resumed: true });
       } else {
-        await runStep(policy, step, index, event, bindings, stepResult, { ...options, clients });
+        const remember = state ? <T>(value: T) => state.remember(key, index, value) : undefined;
+        await runStep(policy, step, index, event, bindings, stepResult, { ...options, clients, remember });
         if (state && stepResult.status !== "failed") await state.checkpoint(key, owner, index, { status: stepResult.status, output: stepResult.output });
       }
       result.steps.push(stepResult);
@@ -192,7 +193,7 @@ export async function runPolicy(policy: LoadedPolicy, event: EventBridgeEvent, o
   return result;
 }
 
-async function runStep(policy: LoadedPolicy, step: LoadedPolicy["doc"]["actions"][number], index: number, event: EventBridgeEvent, bindings: Record<string, unknown>, out: StepResult, options: RunOptions & { clients: Clients }): Promise<void> {
+async function runStep(policy: LoadedPolicy, step: LoadedPolicy["doc"]["actions"][number], index: number, event: EventBridgeEvent, bindings: Record<string, unknown>, out: StepResult, options: RunOptions & { clients: Clients; remember?: <T>(value: T) => Promise<T> }): Promise<void> {
   const where = { policy: policy.doc.name, step: index };
   try {
     if (step.if !== undefined && !(await evaluateExpression(step.if, event, bindings, { ...where, param: "if" }))) {
@@ -209,6 +210,7 @@ async function runStep(policy: LoadedPolicy, step: LoadedPolicy["doc"]["actions"
       event: { id: event.id, time: event.time },
       maxResources: policy.doc.limits?.["max-resources"],
       progress: options.progress,
+      remember: options.remember,
     });
     out.output = await action.run(params as never, context);
   } catch (error) {

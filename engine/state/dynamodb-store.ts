@@ -114,6 +114,23 @@ export class DynamoDbStateStore implements StateStore {
     }));
   }
 
+  async remember<T>(key: string, step: number, value: T): Promise<T> {
+    const id = `${key}#decision#${step}`;
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.table,
+        Item: marshall({ id, value: JSON.stringify(value), expiresAt: this.expiresAt() }),
+        ConditionExpression: "attribute_not_exists(id)",
+      }));
+      return value;
+    } catch (error) {
+      // Already decided by an earlier attempt (or by this one, its answer lost): that decision stands.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const item = await this.load(id);
+      return JSON.parse(String(item.value)) as T;
+    }
+  }
+
   async complete(key: string, owner: string, summary: unknown): Promise<void> {
     await this.updateOwned(key, owner, "SET #status = :done, summary = :summary", { ":done": "completed", ":summary": JSON.stringify(summary) }, {}, "completed");
   }

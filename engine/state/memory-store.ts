@@ -14,6 +14,13 @@ interface Record {
 export class MemoryStateStore implements StateStore {
   readonly kind = "memory" as const;
   private readonly records = new Map<string, Record>();
+  private readonly decisions = new Map<string, unknown>();
+
+  async remember<T>(key: string, step: number, value: T): Promise<T> {
+    const id = `${key}#decision#${step}`;
+    if (!this.decisions.has(id)) this.decisions.set(id, structuredClone(value));
+    return structuredClone(this.decisions.get(id)) as T;
+  }
 
   async claim(key: string, owner: string, leaseMs: number): Promise<ClaimResult> {
     const now = Date.now();

@@ -21,6 +21,12 @@ export interface StateStore {
   checkpoint(key: string, owner: string, step: number, checkpoint: StepCheckpoint): Promise<void>;
   complete(key: string, owner: string, summary: unknown): Promise<void>;
   release(key: string, owner: string, error: string): Promise<void>;
+  /**
+   * The first value remembered for a step of a run; every later attempt gets that value back.
+   * An action records a decision here before its side effect, so a retry repeats the same
+   * decision instead of deciding again from a world the first attempt already changed.
+   */
+  remember<T>(key: string, step: number, value: T): Promise<T>;
 }
 
 /** How long a finished run's record is kept, so late duplicates are still recognised. */
