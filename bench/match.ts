@@ -1,18 +1,8 @@
 import { pathToFileURL } from "node:url";
 import { createRouter, matchesPattern, type EventPattern } from "../engine/pattern/index.ts";
 import { CompiledSet } from "../engine/pattern/match.ts";
+import { seededRandom as rng } from "../test/support/random.ts";
 
-/** A small deterministic PRNG (mulberry32) so every run measures the same workload. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EC2_STATES = ["pending", "running", "stopping", "stopped", "shutting-down", "terminated"];
 const ALARM_STATES = ["OK", "ALARM", "INSUFFICIENT_DATA"];
