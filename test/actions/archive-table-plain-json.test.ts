@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { plainItem, plainNumber, plainValue } from "../../actions/lib/dynamodb-plain-json.ts";
+import { CaretakerError } from "../../engine/errors.ts";
 
 describe("plainNumber", () => {
   it.each([
@@ -81,6 +82,6 @@ describe("plainValue and plainItem", () => {
   });
 
   it("refuses an attribute type it does not know", () => {
-    expect(() => plainValue({ $unknown: ["Z", "1"] } as never)).toThrow(/unknown type/);
+    expect(() => plainValue({ $unknown: ["Z", "1"] } as never)).toThrow(CaretakerError);
   });
 });
