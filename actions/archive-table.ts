@@ -5,6 +5,7 @@ import { defineAction, type ActionContext } from "../engine/action-contract.ts";
 import { CaretakerError, ExpressionError } from "../engine/errors.ts";
 import { plainItem, type PlainItem } from "./lib/dynamodb-plain-json.ts";
 import { openJsonLinesUpload } from "./lib/jsonl-s3-upload.ts";
+import { abortAbandonedUploads } from "./lib/s3-abandoned-uploads.ts";
 
 // IAM reads `*`, `?` and `$` in a resource as wildcards or variables; object keys may contain them.
 function iamLiteral(value: string): string {
@@ -30,6 +31,11 @@ function objectArn(bucket: string | undefined, key: string | undefined, partitio
   const bucketPart = b?.complete ? b.text : "*";
   const keyPart = k === undefined ? "*" : k.complete ? iamLiteral(k.text) : `${iamLiteral(k.text)}*`;
   return `arn:${partition}:s3:::${bucketPart}/${keyPart}`;
+}
+
+function bucketArn(bucket: string | undefined, partition: string): string {
+  const b = staticText(bucket);
+  return `arn:${partition}:s3:::${b?.complete ? b.text : "*"}`;
 }
 
 /** JSONata's own truthiness ($boolean), so `where` reads like a policy `filter`. */
@@ -122,6 +128,8 @@ export default defineAction({
           actions: ["s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"],
           resources: [objectArn(params.bucket, params.key, partition)],
         },
+        // Finding the uploads a killed attempt left open for the key, to abort them.
+        { actions: ["s3:ListBucketMultipartUploads"], resources: [bucketArn(params.bucket, partition)] },
       ];
     },
     example: {
@@ -143,6 +151,8 @@ export default defineAction({
       // Tools pick the decoder by the suffix; a mismatch yields an archive nobody can read back.
       ctx.log.warn("archive key suffix does not match the gzip setting", { key: params.key, gzip });
     }
+    const abandoned = await abortAbandonedUploads(ctx.clients.s3, params.bucket, params.key);
+    if (abandoned > 0) ctx.log.warn("aborted multipart uploads an earlier attempt left open", { bucket: params.bucket, key: params.key, aborted: abandoned });
     const out = openJsonLinesUpload({ client: ctx.clients.s3, bucket: params.bucket, key: params.key, gzip, tags: ctx.tags });
     let records = 0;
     let returned = 0;

@@ -342,6 +342,7 @@ describe("archive-table permissions", () => {
     expect(archiveTable.meta.permissions({ table: "metrics", bucket: "ops", key: "daily/m.jsonl" }, at)).toEqual([
       { actions: ["dynamodb:Scan"], resources: ["arn:aws:dynamodb:eu-west-1:123456789012:table/metrics"] },
       { actions: ["s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"], resources: ["arn:aws:s3:::ops/daily/m.jsonl"] },
+      { actions: ["s3:ListBucketMultipartUploads"], resources: ["arn:aws:s3:::ops"] },
     ]);
   });
 

@@ -162,11 +162,8 @@ actions:
     figures.push(`archive: ${ITEMS} items of 10 KB, killed at 800 scanned with ${abandoned.length} multipart upload(s) open; the run after the lease wrote ${keys.length}/${expected.length} lines, no duplicate; multipart uploads left open: ${open.length}`);
   });
 
-  // Known gap, expected to fail until archive-table aborts the uploads a killed attempt left for
-  // its key (ListMultipartUploads on the key's prefix, abort those not its own; needs
-  // s3:ListBucketMultipartUploads). Until then parts stay billed until a bucket lifecycle rule
-  // (AbortIncompleteMultipartUpload) removes them. When this starts passing, drop `.fails`.
-  it.fails("archive upload: the killed attempt's multipart upload is aborted by the run after it", () => {
+  // archive-table aborts the uploads a killed attempt left open for its key before it uploads again.
+  it("archive upload: the killed attempt's multipart upload is aborted by the run after it", () => {
     expect(leftOpen).toEqual([]);
   });
 });
