@@ -50,16 +50,16 @@ function truthy(value: unknown): boolean {
 type Predicate = (item: PlainItem, index: number) => Promise<boolean>;
 
 function compileWhere(text: string, ctx: ActionContext): Predicate {
-  let expression: jsonata.Expression;
+  // Compiled here only to refuse a syntax error before the scan starts.
   try {
-    expression = jsonata(text);
+    jsonata(text);
   } catch (error) {
     throw new ExpressionError(`where: ${(error as { message?: string }).message ?? String(error)}`, { param: "where" }, { cause: error });
   }
-  const bindings = { now: ctx.now.toISOString() };
   return async (item, index) => {
     try {
-      return truthy(await expression.evaluate(item, bindings));
+      // Through the engine: the run's bindings, and the bounds every policy expression has.
+      return truthy(await ctx.evaluate(text, item));
     } catch (error) {
       throw new ExpressionError(`where failed on item ${index} of the scan: ${(error as { message?: string }).message ?? String(error)}`, { param: "where" }, { cause: error });
     }

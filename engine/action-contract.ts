@@ -63,6 +63,12 @@ export interface ActionContext {
    * Dry runs and runs without state just return the value.
    */
   remember<T>(value: T): Promise<T>;
+  /**
+   * Evaluates a JSONata expression of the policy (such as archive-table's `where`) on `input`,
+   * with the run's bindings ($now, $ago, $env, $steps, vars) and the same time, depth and size
+   * bounds as every policy expression. Throws ExpressionError.
+   */
+  evaluate(expression: string, input: unknown): Promise<unknown>;
   /** Progress of long work; quiet unless the CLI is on a terminal. */
   progress(done: number, total: number | undefined, what: string): void;
 }

@@ -1,6 +1,7 @@
 import type { ActionContext, ActionLogger } from "./action-contract.ts";
 import type { Clients } from "./clients.ts";
 import { LimitError } from "./errors.ts";
+import { evaluateExpression } from "./expressions.ts";
 
 export const DEFAULT_MAX_RESOURCES = 1000;
 
@@ -25,6 +26,7 @@ export function assembleActionContext(input: {
   log?: ActionLogger;
   progress?: ActionContext["progress"];
   remember?: ActionContext["remember"];
+  evaluate?: ActionContext["evaluate"];
 }): ActionContext {
   const maxResources = input.maxResources ?? DEFAULT_MAX_RESOURCES;
   return {
@@ -40,5 +42,6 @@ export function assembleActionContext(input: {
     log: input.log ?? silentLogger,
     progress: input.progress ?? (() => {}),
     remember: input.remember ?? (async (value) => value),
+    evaluate: input.evaluate ?? ((expression, value) => evaluateExpression(expression, value, { now: input.event.time }, { policy: input.policy.name })),
   };
 }

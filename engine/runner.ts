@@ -211,6 +211,7 @@ async function runStep(policy: LoadedPolicy, step: LoadedPolicy["doc"]["actions"
       maxResources: policy.doc.limits?.["max-resources"],
       progress: options.progress,
       remember: options.remember,
+      evaluate: (expression, input) => evaluateExpression(expression, input, bindings, { ...where, param: "with" }),
     });
     out.output = await action.run(params as never, context);
   } catch (error) {
