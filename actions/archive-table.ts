@@ -6,11 +6,7 @@ import { CaretakerError, ExpressionError } from "../engine/errors.ts";
 import { plainItem, type PlainItem } from "./lib/dynamodb-plain-json.ts";
 import { openJsonLinesUpload } from "./lib/jsonl-s3-upload.ts";
 import { abortAbandonedUploads } from "./lib/s3-abandoned-uploads.ts";
-
-// IAM reads `*`, `?` and `$` in a resource as wildcards or variables; object keys may contain them.
-function iamLiteral(value: string): string {
-  return value.replace(/[*?$]/g, (ch) => `\${${ch}}`);
-}
+import { iamLiteral } from "./lib/iam-literal.ts";
 
 /** The text before the first `{% %}` block, or undefined when the value is unknown until run time. */
 function staticText(value: string | undefined): { text: string; complete: boolean } | undefined {

@@ -1,6 +1,7 @@
 import { DescribeAutoScalingGroupsCommand, ScalingActivityInProgressFault, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { defineAction } from "../engine/action-contract.ts";
 import { CaretakerError } from "../engine/errors.ts";
+import { iamLiteral } from "./lib/iam-literal.ts";
 
 /** Why the group did not get the capacity the policy asked for. */
 export const ScaleReason = {
@@ -32,11 +33,6 @@ export function planCapacity(
   if (requested > group.max) return { desired: group.max, reason: ScaleReason.atMax };
   if (requested < group.min) return { desired: group.min, reason: ScaleReason.atMin };
   return { desired: requested };
-}
-
-// IAM reads `*`, `?` and `$` in a resource as wildcards or variables; group names may contain them.
-function iamLiteral(value: string): string {
-  return value.replace(/[*?$]/g, (ch) => `\${${ch}}`);
 }
 
 // Passed to defineAction explicitly: inferring a oneOf schema through the generic is too deep for tsc.
