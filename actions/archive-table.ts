@@ -128,6 +128,7 @@ export default defineAction({
         { actions: ["s3:ListBucketMultipartUploads"], resources: [bucketArn(params.bucket, partition)] },
       ];
     },
+    expressions: ["where"],
     example: {
       table: "metrics",
       bucket: "ops-archive",

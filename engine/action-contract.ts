@@ -35,6 +35,11 @@ export interface ActionMeta<S extends JSONSchema, P = ParamsOf<S>> {
   permissions(params: StaticParams<P>, ctx: PermissionContext): PermissionGrant[];
   /** A sample `with` block shown in docs and checked by meta-tests. */
   example: Record<string, unknown>;
+  /**
+   * Params whose value is a JSONata expression the action evaluates itself (with ctx.evaluate),
+   * such as archive-table's `where`: `caretaker validate` checks them like `filter` and `if`.
+   */
+  expressions?: readonly string[];
 }
 
 /** A log sink for actions: structured, one record per call. */

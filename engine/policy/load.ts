@@ -89,7 +89,7 @@ export function loadPolicyText(file: string, text: string, registry: ActionRegis
     return { problems: [problem({ path: [], id: "not-a-mapping", message: `a policy file holds one mapping (apiVersion, name, trigger, actions), not ${Array.isArray(value) ? "a list" : `a ${typeof value}`}; put one policy per file` })] };
   }
   const doc = value as PolicyDoc;
-  const raws = [...schemaProblems(schemaFor(registry), doc, registry), ...semanticProblems(doc, registry), ...expressionProblems(doc, source)];
+  const raws = [...schemaProblems(schemaFor(registry), doc, registry), ...semanticProblems(doc, registry), ...expressionProblems(doc, source, registry)];
   const problems = withoutEchoes(raws).map(problem).sort(byPosition);
   if (problems.length) return { problems };
   return {

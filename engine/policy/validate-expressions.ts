@@ -6,6 +6,7 @@ import { describePath } from "./validate-schema.ts";
 import { DURATION_PATTERN } from "../duration.ts";
 import type { DocPath, PolicyDoc, SourcePosition } from "./types.ts";
 import type { RawProblem, YamlSource } from "./yaml-source.ts";
+import type { ActionRegistry } from "../action-contract.ts";
 
 /** An expression found in the document: its text and where its first character stands in the value. */
 interface FoundExpression {
@@ -54,7 +55,7 @@ function templateShapeProblems(doc: PolicyDoc, source: YamlSource): RawProblem[]
 }
 
 /** Every JSONata expression of a policy: filter, vars, step guards and `{% %}` templates. */
-export function collectExpressions(doc: PolicyDoc): FoundExpression[] {
+export function collectExpressions(doc: PolicyDoc, registry?: ActionRegistry): FoundExpression[] {
   const out: FoundExpression[] = [];
   if (typeof doc.filter === "string") out.push({ path: ["filter"], text: doc.filter, offset: 0 });
   const vars = doc.vars && typeof doc.vars === "object" && !Array.isArray(doc.vars) ? doc.vars : {};
@@ -65,6 +66,12 @@ export function collectExpressions(doc: PolicyDoc): FoundExpression[] {
     if (!step || typeof step !== "object") return;
     if (typeof step.if === "string") out.push({ path: ["actions", i, "if"], text: step.if, offset: 0, step: i });
     collectTemplates(step.with, ["actions", i, "with"], i, out);
+    const own = typeof step.type === "string" ? registry?.get(step.type)?.meta.expressions ?? [] : [];
+    const params = step.with && typeof step.with === "object" ? (step.with as Record<string, unknown>) : {};
+    for (const name of own) {
+      const text = params[name];
+      if (typeof text === "string" && !text.includes("{%")) out.push({ path: ["actions", i, "with", name], text, offset: 0, step: i });
+    }
   });
   return out;
 }
@@ -199,7 +206,7 @@ function variableProblems(found: FoundExpression, ast: unknown, varNames: string
  * expressionProblems(doc, parseYamlSource(text))
  * // [{ position: { line: 10, column: 23 }, id: "expression-syntax", message: "JSONata syntax error in filter: ..." }]
  */
-export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProblem[] {
+export function expressionProblems(doc: PolicyDoc, source: YamlSource, registry?: ActionRegistry): RawProblem[] {
   const problems: RawProblem[] = templateShapeProblems(doc, source);
   // A name undeclared or misspelled is one mistake however often it is used: reported at its first use.
   const reported = new Set<string>();
@@ -207,7 +214,7 @@ export function expressionProblems(doc: PolicyDoc, source: YamlSource): RawProbl
   const varNames = doc.vars && typeof doc.vars === "object" && !Array.isArray(doc.vars) ? Object.keys(doc.vars) : [];
   const declared = new Set((Array.isArray(doc.env) ? doc.env : []).filter((name): name is string => typeof name === "string"));
   const stepIds = (Array.isArray(doc.actions) ? doc.actions : []).map((s) => (s && typeof s === "object" && typeof s.id === "string" ? s.id : undefined));
-  for (const found of collectExpressions(doc)) {
+  for (const found of collectExpressions(doc, registry)) {
     const value = valueAt(doc, found.path) as string;
     const at = (index: number) => positionInValue(source, found.path, value, found.offset + index);
     const { ast, problem: syntax } = parseExpression(found.text);
