@@ -4,6 +4,8 @@ import { register } from "tsx/esm/api";
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 
+// The SDK's Node 20 notice concerns future releases; the Lambda runs nodejs22.x.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= "1";
 register();
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry) {
