@@ -34,7 +34,6 @@ const PLACEHOLDERS: Record<string, (input: Record<string, unknown>, n: number) =
   UploadPart: () => ({ ETag: '"dry-run"' }),
   PutObject: () => ({ ETag: '"dry-run"' }),
   CompleteMultipartUpload: () => ({ ETag: '"dry-run"' }),
-  PutItem: () => ({}),
 };
 
 /** Replaces payload bodies by their size so a plan stays printable. */
